@@ -1,0 +1,17 @@
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+
+// The only file that listens. Everything it reads from the environment, it reads here.
+const port = Number(process.env.PORT ?? 6543);
+const app = createApp();
+
+const server = app.listen(port, () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`Serving on http://localhost:${port}`);
+});
+
+// Ctrl-C (SIGINT) or a process manager's SIGTERM: stop accepting connections, let
+// requests in flight finish, then exit.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => server.close(() => process.exit(0)));
+}
