@@ -25,7 +25,7 @@ function createActionsApp(register: (router: Router) => void): Koa {
 }
 
 // NAIVE: /:action first. It matches /admin too, and answers 404 before /admin is tried.
-export const createNaiveApp = () => createActionsApp((r) => r.get('/:action', action).get('/admin', admin));
+export const createApp = () => createActionsApp((r) => r.get('/:action', action).get('/admin', admin));
 
 // Specific routes first, catch-alls last.
 export const createOrderedApp = () => createActionsApp((r) => r.get('/admin', admin).get('/:action', action));

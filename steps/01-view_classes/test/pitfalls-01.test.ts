@@ -5,7 +5,7 @@ import * as appModule from '../src/app.ts';
 import { createApp } from '../src/app.ts';
 import * as sharedController from '../pitfalls/shared-controller.ts';
 import * as globalRouter from '../pitfalls/global-router.ts';
-import { createNaiveApp, createOrderedApp } from '../pitfalls/route-order.ts';
+import * as routeOrder from '../pitfalls/route-order.ts';
 
 // Each pitfall: a test that shows the naive variant in pitfalls/ misbehaving, and the
 // same test against this step's app (or the corrected variant) showing it does not.
@@ -30,7 +30,8 @@ describe('pitfall 1: one controller shared by every request', () => {
   it('naive: of two overlapping requests, one gets the page the other asked for', async () => {
     const app = sharedController.createApp({ lookup: overlapping(2) }).callback();
     const [home, hello] = await Promise.all([request(app).get('/'), request(app).get('/howdy')]);
-    expect(heading(home.text)).to.equal(heading(hello.text));
+    expect(home.text).to.equal(hello.text); // both say "Hi Hello View", or both "Hi Home View"
+    expect(home.text).to.match(/^Hi (Home|Hello) View$/);
   });
 
   it('this step: overlapping requests each get their own page', async () => {
@@ -87,11 +88,11 @@ describe('pitfall 2: a module-level router instead of a factory', () => {
 // #region pitfall-3
 describe('pitfall 3: route order', () => {
   it('naive: /:action registered first makes /admin unreachable', async () => {
-    await request(createNaiveApp().callback()).get('/admin').expect(404);
+    await request(routeOrder.createApp().callback()).get('/admin').expect(404);
   });
 
   it('fixed: /admin registered before /:action is reached, and actions still work', async () => {
-    const app = createOrderedApp().callback();
+    const app = routeOrder.createOrderedApp().callback();
     await request(app).get('/admin').expect(200, 'admin page');
     await request(app).get('/add').expect(200, 'add done');
     await request(app).get('/nonsense').expect(404);

@@ -1,0 +1,31 @@
+import type { Context } from 'koa';
+
+// Pyramid's view class, rebuilt for Koa. The app makes a new one for every request,
+// so whatever it holds (the request's ctx, anything computed from it) belongs to that
+// request alone and is garbage once the response is sent.
+export class TutorialViews {
+  constructor(readonly ctx: Context) {}
+
+  // #region counter
+  // Pyramid's counter property: reading it counts one more page view for this visitor.
+  // The count lives in the visitor's session, so it is per browser, not per URL.
+  get counter(): number {
+    const session = this.ctx.session;
+    if (!session)
+      throw new TypeError('TutorialViews: ctx.session is missing; install the session middleware');
+    // The cookie is signed, but it may come from an older version of the app: trust only a number.
+    const previous = Number.isSafeInteger(session.counter) ? (session.counter as number) : 0;
+    session.counter = previous + 1;
+    return session.counter;
+  }
+  // #endregion counter
+
+  // Each view returns the data for its template; the router picks the template.
+  home() {
+    return { name: 'Home View' };
+  }
+
+  hello() {
+    return { name: 'Hello View' };
+  }
+}
