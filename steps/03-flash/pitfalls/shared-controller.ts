@@ -1,0 +1,35 @@
+// NAIVE, DO NOT COPY. One controller object serves every request: it is made once,
+// when this file is imported, and each request stores its page data on `this` before
+// awaiting something. While it waits, the next request overwrites `this.name`.
+// (Plain-text pages keep the demonstration short.)
+import Koa from 'koa';
+import Router from '@koa/router';
+import { setTimeout } from 'node:timers/promises';
+import type { Context } from 'koa';
+
+// Stands in for anything a view awaits: a database query, a file, another service.
+export type Lookup = () => Promise<unknown>;
+
+// #region naive
+class SharedViews {
+  name = '';
+
+  constructor(private readonly lookup: Lookup) {}
+
+  async show(ctx: Context, name: string) {
+    this.name = name; // per-request data on an object every request shares
+    await this.lookup(); // ...and another request runs while this one waits
+    ctx.body = `Hi ${this.name}`;
+  }
+}
+// #endregion naive
+
+export function createApp({ lookup = () => setTimeout(10) }: { lookup?: Lookup } = {}): Koa {
+  const app = new Koa();
+  const views = new SharedViews(lookup);
+  const router = new Router();
+  router.get('/', (ctx) => views.show(ctx, 'Home View'));
+  router.get('/howdy', (ctx) => views.show(ctx, 'Hello View'));
+  app.use(router.routes());
+  return app;
+}

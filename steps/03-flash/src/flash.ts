@@ -1,0 +1,33 @@
+// Flash messages: notes for the visitor that must appear on a *later* page, typically
+// the one a form redirects to. They wait in the session, which outlives the request,
+// and are removed when they are shown. The names follow Pyramid's session.flash(),
+// session.pop_flash() and session.peek_flash(); queues keep kinds of message apart.
+
+export type FlashQueues = Partial<Record<string, string[]>>;
+
+// Anything with an optional `flash` property: koa-session's ctx.session, or a plain
+// object in a unit test.
+export interface FlashSession {
+  flash?: FlashQueues;
+}
+
+// Queue a message for a later page.
+export function flash(session: FlashSession, message: string, queue = 'info'): void {
+  session.flash = { ...session.flash, [queue]: [...(session.flash?.[queue] ?? []), message] };
+}
+
+// The messages waiting in a queue, oldest first, without removing them.
+export function peekFlash(session: FlashSession, queue = 'info'): string[] {
+  return [...(session.flash?.[queue] ?? [])];
+}
+
+// The messages waiting in a queue, oldest first, removed from the session: each is
+// shown once. An emptied queue is deleted, so the cookie carries nothing it needn't.
+export function popFlash(session: FlashSession, queue = 'info'): string[] {
+  const messages = peekFlash(session, queue);
+  if (session.flash) {
+    delete session.flash[queue];
+    if (Object.keys(session.flash).length === 0) delete session.flash;
+  }
+  return messages;
+}

@@ -1,0 +1,79 @@
+import type { Context } from 'koa';
+import { csrfToken } from './csrf.ts';
+import { flash, popFlash } from './flash.ts';
+
+// Limits that keep the cart (and so the session cookie) small.
+export const MAX_ITEM_LENGTH = 100;
+export const MAX_ITEMS = 20;
+
+// Pyramid's view class, rebuilt for Koa. The app makes a new one for every request,
+// so whatever it holds (the request's ctx, anything computed from it) belongs to that
+// request alone and is garbage once the response is sent.
+export class TutorialViews {
+  constructor(readonly ctx: Context) {}
+
+  private get session() {
+    const session = this.ctx.session;
+    if (!session)
+      throw new TypeError('TutorialViews: ctx.session is missing; install the session middleware');
+    return session;
+  }
+
+  // #region counter
+  // Pyramid's counter property: reading it counts one more page view for this visitor.
+  // The count lives in the visitor's session, so it is per browser, not per URL.
+  get counter(): number {
+    const session = this.session;
+    // The cookie is signed, but it may come from an older version of the app: trust only a number.
+    const previous = Number.isSafeInteger(session.counter) ? (session.counter as number) : 0;
+    session.counter = previous + 1;
+    return session.counter;
+  }
+  // #endregion counter
+
+  // #region messages
+  // The visitor's flash messages, taken out of the session as the layout shows them:
+  // read once per page, so each message appears on exactly one page.
+  get messages() {
+    return { error: popFlash(this.session, 'error'), info: popFlash(this.session, 'info') };
+  }
+
+  // The token the page's forms must send back (see src/csrf.ts).
+  get csrfToken(): string {
+    return csrfToken(this.session);
+  }
+  // #endregion messages
+
+  // Each view returns the data for its template; the router picks the template.
+  home() {
+    return { name: 'Home View', items: this.session.items ?? [] };
+  }
+
+  hello() {
+    return { name: 'Hello View' };
+  }
+
+  // #region add-item
+  // POST /items. Whatever happens, the answer is a redirect back to the home page
+  // (Post/Redirect/Get), and a flash message says what happened on the page it loads.
+  addItem() {
+    const { item = '' } = this.ctx.request.body as { item?: unknown };
+    if (typeof item !== 'string') this.ctx.throw(400, 'Send one item, as text, in the field "item".');
+    const name = item.trim();
+    const items = this.session.items ?? [];
+
+    if (!name) flash(this.session, 'Enter an item to add.', 'error');
+    else if (name.length > MAX_ITEM_LENGTH)
+      flash(this.session, `An item can be at most ${MAX_ITEM_LENGTH} characters long.`, 'error');
+    else if (items.length >= MAX_ITEMS)
+      flash(this.session, `Your cart is full (${MAX_ITEMS} items).`, 'error');
+    else {
+      this.session.items = [...items, name];
+      flash(this.session, `Added “${name}” to your cart.`);
+    }
+
+    this.ctx.redirect('/');
+    this.ctx.status = 303; // See Other: fetch / with GET, whatever method brought you here
+  }
+  // #endregion add-item
+}

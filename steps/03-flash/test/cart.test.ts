@@ -1,0 +1,153 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createApp } from '../src/app.ts';
+import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
+
+// Functional tests of the form, the cart and the flash messages, over real HTTP with
+// real cookies. Each test makes its own visitor; none depends on another's order.
+const app = () => createApp({ env: 'test', keys: ['test key'] }).callback();
+
+describe('POST /items', () => {
+  it('adds the item and answers 303 See Other to /', async () => {
+    const visitor = request.agent(app());
+    const res = await addItem(visitor, 'tea');
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/');
+    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
+  });
+
+  it('shows its message on the next page only', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'tea');
+    expect(flashes(await visitor.get('/'))).to.deep.equal(['info: Added “tea” to your cart.']);
+    expect(flashes(await visitor.get('/'))).to.deep.equal([]);
+  });
+
+  it('shows its message on whichever page comes next, even /howdy', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'tea');
+    expect(flashes(await visitor.get('/howdy'))).to.deep.equal(['info: Added “tea” to your cart.']);
+    expect(flashes(await visitor.get('/'))).to.deep.equal([]);
+  });
+
+  it('keeps two messages in the order they were queued', async () => {
+    const visitor = request.agent(app());
+    const token = csrfFrom(await visitor.get('/'));
+    await visitor.post('/items').type('form').send({ _csrf: token, item: 'tea' });
+    await visitor.post('/items').type('form').send({ _csrf: token, item: 'milk' });
+    expect(flashes(await visitor.get('/'))).to.deep.equal([
+      'info: Added “tea” to your cart.',
+      'info: Added “milk” to your cart.',
+    ]);
+  });
+
+  it('adds nothing for an empty item, and shows an error', async () => {
+    const visitor = request.agent(app());
+    const res = await addItem(visitor, '   ');
+    expect([res.status, res.headers.location]).to.deep.equal([303, '/']);
+    const page = await visitor.get('/');
+    expect(flashes(page)).to.deep.equal(['error: Enter an item to add.']);
+    expect(cart(page)).to.deep.equal([]);
+  });
+
+  it('adds nothing for an item over 100 characters, and shows an error', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'x'.repeat(101));
+    const page = await visitor.get('/');
+    expect(flashes(page)).to.deep.equal(['error: An item can be at most 100 characters long.']);
+    expect(cart(page)).to.deep.equal([]);
+  });
+
+  it('shows markup in an item as text, in the cart and in the message', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, '<script>alert(1)</script>');
+    const page = await visitor.get('/');
+    expect(page.text).to.not.contain('<script>');
+    expect(cart(page)).to.deep.equal(['&lt;script&gt;alert(1)&lt;/script&gt;']);
+    expect(flashes(page)).to.deep.equal([
+      'info: Added “&lt;script&gt;alert(1)&lt;/script&gt;” to your cart.',
+    ]);
+  });
+
+  it('never shows one visitor the message or cart of another', async () => {
+    const server = app();
+    await addItem(request.agent(server), 'secret gift');
+    const other = await request.agent(server).get('/');
+    expect(flashes(other)).to.deep.equal([]);
+    expect(cart(other)).to.deep.equal([]);
+  });
+});
+
+describe('POST /items without the form’s CSRF token', () => {
+  for (const [why, token] of [
+    ['with no token', undefined],
+    ['with a wrong token', 'not-the-token'],
+  ] as const) {
+    it(`is refused ${why} with 403, and changes nothing`, async () => {
+      const visitor = request.agent(app());
+      await addItem(visitor, 'tea');
+      await visitor.get('/'); // shows (and uses up) the message about tea
+      const res = await visitor.post('/items').type('form').send({ _csrf: token, item: 'forged' });
+      expect(res.status).to.equal(403);
+      expect(res.text).to.contain('did not come from this site');
+      const page = await visitor.get('/');
+      expect(cart(page)).to.deep.equal(['tea']);
+      expect(flashes(page)).to.deep.equal([]);
+    });
+  }
+
+  it('is refused with another visitor’s token', async () => {
+    const server = app();
+    const attacker = request.agent(server);
+    const token = csrfFrom(await attacker.get('/'));
+    const victim = request.agent(server);
+    await victim.get('/');
+    await victim.post('/items').type('form').send({ _csrf: token, item: 'forged' }).expect(403);
+    expect(cart(await victim.get('/'))).to.deep.equal([]);
+  });
+});
+
+describe('POST /items with a body the app cannot use', () => {
+  it('answers 413 for a body over the limit, and loses nothing', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'tea');
+    const token = csrfFrom(await visitor.get('/'));
+    const res = await visitor
+      .post('/items')
+      .type('form')
+      .send({ _csrf: token, item: 'x'.repeat(5000) });
+    expect(res.status).to.equal(413);
+    expect(res.text).to.contain('413 Payload Too Large');
+    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
+  });
+
+  it('answers 400 for a body that cannot be decoded', async () => {
+    const visitor = request.agent(app());
+    await visitor.get('/');
+    const res = await visitor
+      .post('/items')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Content-Encoding', 'gzip')
+      .send('item=not really gzip');
+    expect(res.status).to.equal(400);
+    expect(res.text).to.contain('The form could not be read.');
+  });
+
+  it('answers 400 for an item sent twice', async () => {
+    const visitor = request.agent(app());
+    const token = csrfFrom(await visitor.get('/'));
+    const res = await visitor.post('/items').type('form').send(`_csrf=${token}&item=a&item=b`);
+    expect(res.status).to.equal(400);
+    expect(cart(await visitor.get('/'))).to.deep.equal([]);
+  });
+
+  it('answers 415 for JSON', async () => {
+    const res = await request(app()).post('/items').send({ item: 'tea' });
+    expect(res.status).to.equal(415);
+  });
+
+  it('answers 405 to GET /items, allowing POST', async () => {
+    const res = await request(app()).get('/items').expect(405);
+    expect(res.headers.allow).to.contain('POST');
+  });
+});

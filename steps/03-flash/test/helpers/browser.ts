@@ -1,0 +1,37 @@
+// A real browser for the tests that need one: Chromium driven by playwright-core.
+// Playwright's own browser download is not used; point CHROMIUM_PATH at any Chromium
+// or Chrome, or install Debian's (apt-get install chromium).
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+
+const candidates = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
+const executablePath = candidates.find((path) => path && existsSync(path));
+
+// Call from a mocha `before` hook. Without a browser the suite is skipped (and reported
+// as pending), unless REQUIRE_BROWSER is set, as CI does: then it fails.
+export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
+  if (!executablePath) {
+    if (process.env.REQUIRE_BROWSER)
+      throw new Error('REQUIRE_BROWSER is set but no Chromium was found; set CHROMIUM_PATH');
+    context.skip();
+  }
+  // Imported only when needed: loading playwright-core takes most of a second.
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath,
+    // Headless, no sandbox (tests may run as root), and no calls home to Google.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}

@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import Koa from 'koa';
+import * as appModule from '../src/app.ts';
+import { createApp } from '../src/app.ts';
+import * as sharedController from '../pitfalls/shared-controller.ts';
+import * as globalRouter from '../pitfalls/global-router.ts';
+import * as routeOrder from '../pitfalls/route-order.ts';
+
+// Each pitfall: a test that shows the naive variant in pitfalls/ misbehaving, and the
+// same test against this step's app (or the corrected variant) showing it does not.
+
+// #region overlapping
+// A lookup that holds every caller until `count` callers are waiting: the requests are
+// guaranteed to overlap, on any machine, at any speed.
+function overlapping(count: number) {
+  const waiting: Array<() => void> = [];
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length === count) waiting.forEach((release) => release());
+    });
+}
+// #endregion overlapping
+
+const heading = (html: string) => /<h1>(.*?)<\/h1>/.exec(html)?.[1];
+
+// #region pitfall-1
+describe('pitfall 1: one controller shared by every request', () => {
+  it('naive: of two overlapping requests, one gets the page the other asked for', async () => {
+    const app = sharedController.createApp({ lookup: overlapping(2) }).callback();
+    const [home, hello] = await Promise.all([request(app).get('/'), request(app).get('/howdy')]);
+    expect(home.text).to.equal(hello.text); // both say "Hi Hello View", or both "Hi Home View"
+    expect(home.text).to.match(/^Hi (Home|Hello) View$/);
+  });
+
+  it('this step: overlapping requests each get their own page', async () => {
+    const app = createApp({ env: 'test', keys: ['test key'] }).callback();
+    const paths = ['/', '/howdy', '/', '/howdy', '/', '/howdy'];
+    const pages = await Promise.all(paths.map((path) => request(app).get(path)));
+    expect(pages.map((page) => heading(page.text))).to.deep.equal(
+      paths.map((path) => (path === '/' ? 'Hi Home View' : 'Hi Hello View')),
+    );
+  });
+});
+
+// #endregion pitfall-1
+
+// #region pitfall-2
+describe('pitfall 2: a module-level router instead of a factory', () => {
+  it('naive: every createApp() registers the routes again on the one router', () => {
+    // Measured as a difference: earlier tests in this process already added routes.
+    const before = globalRouter.router.stack.length;
+    globalRouter.createApp();
+    globalRouter.createApp();
+    expect(globalRouter.router.stack.length - before).to.equal(4);
+  });
+
+  it('naive: a route one app (or test) adds is served by every app', async () => {
+    const mine = globalRouter.createApp();
+    const yours = globalRouter.createApp();
+    globalRouter.router.get('/debug', (ctx) => {
+      ctx.body = 'debug tools';
+    });
+    await request(mine.callback()).get('/debug').expect(200);
+    await request(yours.callback()).get('/debug').expect(200, 'debug tools');
+  });
+
+  it('this step: each createApp() is a separate app; what one adds, the other lacks', async () => {
+    const mine = createApp({ env: 'test', keys: ['test key'] });
+    const yours = createApp({ env: 'test', keys: ['test key'] });
+    expect(mine).to.not.equal(yours);
+    mine.use((ctx) => {
+      ctx.body = 'debug tools';
+    });
+    await request(mine.callback()).get('/debug').expect(200, 'debug tools');
+    await request(yours.callback()).get('/debug').expect(404);
+  });
+
+  it('this step: the app module exports a factory and nothing it built at import', () => {
+    expect(Object.keys(appModule)).to.deep.equal(['createApp']);
+    expect(appModule.createApp({ keys: ['test key'] })).to.be.an.instanceOf(Koa);
+  });
+});
+
+// #endregion pitfall-2
+
+// #region pitfall-3
+describe('pitfall 3: route order', () => {
+  it('naive: /:action registered first makes /admin unreachable', async () => {
+    await request(routeOrder.createApp().callback()).get('/admin').expect(404);
+  });
+
+  it('fixed: /admin registered before /:action is reached, and actions still work', async () => {
+    const app = routeOrder.createOrderedApp().callback();
+    await request(app).get('/admin').expect(200, 'admin page');
+    await request(app).get('/add').expect(200, 'add done');
+    await request(app).get('/nonsense').expect(404);
+  });
+});
+// #endregion pitfall-3

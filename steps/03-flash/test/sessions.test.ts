@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createApp } from '../src/app.ts';
+import { SESSION_COOKIE } from '../src/session.ts';
+import {
+  cookieHeader,
+  count,
+  decodeSession,
+  encodeSession,
+  sessionCookie,
+  setCookies,
+} from './helpers/cookies.ts';
+
+// Functional tests of the session, with real cookies. Each test makes its own visitor
+// (a supertest agent keeps cookies like a browser), so no test depends on another.
+const app = (keys = ['test key']) => createApp({ env: 'test', keys }).callback();
+
+describe('the visit counter', () => {
+  it('counts one visitor across / and /howdy: 1, 2, 3', async () => {
+    const visitor = request.agent(app());
+    expect(count(await visitor.get('/').expect(200))).to.equal(1);
+    expect(count(await visitor.get('/howdy').expect(200))).to.equal(2);
+    expect(count(await visitor.get('/').expect(200))).to.equal(3);
+  });
+
+  it('starts a second visitor at 1', async () => {
+    const server = app();
+    const first = request.agent(server);
+    await first.get('/');
+    await first.get('/');
+    expect(count(await request.agent(server).get('/'))).to.equal(1);
+  });
+});
+
+describe('a restart', () => {
+  it('continues the count in a new app with the same keys', async () => {
+    const before = await request.agent(app(['k1'])).get('/');
+    const after = await request(app(['k1']))
+      .get('/')
+      .set('Cookie', cookieHeader(before));
+    expect(count(after)).to.equal(2);
+  });
+
+  it('starts again at 1 when the keys have changed', async () => {
+    const before = await request.agent(app(['k1'])).get('/');
+    const after = await request(app(['k2']))
+      .get('/')
+      .set('Cookie', cookieHeader(before));
+    expect(count(after)).to.equal(1);
+  });
+});
+
+describe('a session cookie that is not what the app signed', () => {
+  it('with a wrong signature gets a fresh session and a 200, not an error', async () => {
+    const cookie = `${SESSION_COOKIE}=${encodeSession({ counter: 41 })}; ${SESSION_COOKIE}.sig=forged`;
+    const res = await request(app()).get('/').set('Cookie', cookie).expect(200);
+    expect(count(res)).to.equal(1);
+  });
+
+  it('with its count edited but the old signature gets a fresh session', async () => {
+    const first = await request(app()).get('/');
+    const edited = encodeSession({ ...decodeSession(setCookies(first)[SESSION_COOKIE]), counter: 1000 });
+    const sig = setCookies(first)[`${SESSION_COOKIE}.sig`];
+    const res = await request(app())
+      .get('/')
+      .set('Cookie', `${SESSION_COOKIE}=${edited}; ${SESSION_COOKIE}.sig=${sig}`);
+    expect(count(res)).to.equal(1);
+  });
+
+  it('that is garbage gets a fresh session and a 200', async () => {
+    const garbage = `${SESSION_COOKIE}=%%%not base64; ${SESSION_COOKIE}.sig=###; ;;===; =`;
+    const res = await request(app()).get('/').set('Cookie', garbage).expect(200);
+    expect(count(res)).to.equal(1);
+  });
+
+  it('that is correctly signed but holds no count starts counting at 1', async () => {
+    const value = Buffer.from('[1,2,3]').toString('base64');
+    const res = await request(app()).get('/').set('Cookie', sessionCookie(value, 'test key')).expect(200);
+    expect(count(res)).to.equal(1);
+  });
+});
+
+describe('key rotation', () => {
+  it('accepts a cookie signed with a retired key still in the list, and re-signs it with the newest', async () => {
+    const old = await request(app(['old key'])).get('/');
+    const rotated = await request(app(['new key', 'old key']))
+      .get('/')
+      .set('Cookie', cookieHeader(old));
+    expect(count(rotated)).to.equal(2);
+    // The new cookie verifies with the new key alone: the old key can go once old cookies expire.
+    const later = await request(app(['new key']))
+      .get('/')
+      .set('Cookie', cookieHeader(rotated));
+    expect(count(later)).to.equal(3);
+  });
+});
+
+describe('the session cookie', () => {
+  it('is HttpOnly, SameSite=Lax and expires, and is not Secure over plain HTTP', async () => {
+    const res = await request(app()).get('/');
+    const header = ([] as string[])
+      .concat(res.headers['set-cookie'])
+      .find((h) => h.startsWith(`${SESSION_COOKIE}=`));
+    expect(header)
+      .to.match(/; httponly/i)
+      .and.match(/; samesite=lax/i)
+      .and.match(/; expires=/i);
+    expect(header).to.not.match(/; secure/i);
+  });
+
+  it('is Secure when the app serves HTTPS behind a proxy', async () => {
+    const secure = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
+    const res = await request(secure).get('/').set('X-Forwarded-Proto', 'https').expect(200);
+    expect(res.headers['set-cookie'][0]).to.match(/; secure/i);
+  });
+});
+
+describe('createApp', () => {
+  it('refuses to build an app without keys, and says what it needs', () => {
+    // @ts-expect-error: the mistake under test
+    expect(() => createApp({})).to.throw(TypeError, 'createApp: options.keys must be a non-empty array');
+    expect(() => createApp({ keys: [] })).to.throw(TypeError, 'options.keys');
+    expect(() => createApp({ keys: [''] })).to.throw(TypeError, 'options.keys');
+  });
+});
