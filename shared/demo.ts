@@ -27,5 +27,11 @@ const server = createApp({ keys: ['demo key, not a secret'] }).listen(
     console.log(`Serving the NAIVE variant pitfalls/${name}.ts on http://localhost:${port} (do not copy it)`);
   },
 );
+server.on('error', (error: NodeJS.ErrnoException) => {
+  console.error(
+    `Cannot start: ${error.code === 'EADDRINUSE' ? 'the port is in use; stop the other server or set PORT' : error.message}`,
+  );
+  process.exit(1);
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => server.close(() => process.exit(0)));

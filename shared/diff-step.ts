@@ -1,6 +1,6 @@
 // What a step changed relative to the step before it:
 //   npm run diff -- 02            the whole diff of steps/02-* against steps/01-*
-//   npm run diff -- 02 --stat     only the list of files and line counts
+//   npm run diff -- 02 --stat     one line per changed file: lines added, removed
 // Installed and generated files (node_modules, coverage, ...) are left out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -8,11 +8,12 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stepDirs } from './npm.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const stepsDir = fileURLToPath(new URL('../steps', import.meta.url));
 const skip = new Set(['node_modules', 'coverage', 'dist', '.DS_Store']);
-const [wanted, ...gitOptions] = process.argv.slice(2);
+const [wanted, ...options] = process.argv.slice(2);
+const stat = options.includes('--stat');
 
-const steps = await stepDirs(root);
+const steps = await stepDirs(join(stepsDir, '..'));
 const index = steps.findIndex((step) => wanted && step.startsWith(wanted));
 if (index < 1) {
   console.error(
@@ -20,22 +21,32 @@ if (index < 1) {
   );
   process.exit(2);
 }
+const [before, after] = [steps[index - 1], steps[index]];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => !skip.has(entry.name))
     .flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
+const list = (step: string) =>
+  files(join(stepsDir, step)).map((file) => relative(join(stepsDir, step), file));
+// git diff --no-index compares files outside any repository, run from steps/ so that
+// paths read "01-view_classes/src/app.ts"; /dev/null stands for a file one side lacks.
+const side = (step: string, path: string) =>
+  existsSync(join(stepsDir, step, path)) ? join(step, path).replaceAll('\\', '/') : '/dev/null';
 
-const [before, after] = [steps[index - 1], steps[index]].map((step) => join(root, 'steps', step));
-const list = (dir: string) => files(dir).map((file) => relative(dir, file));
-// git diff --no-index compares two paths outside any repository; /dev/null stands for
-// a file that one side lacks (git understands it on every platform).
-const side = (dir: string, path: string) => (existsSync(join(dir, path)) ? join(dir, path) : '/dev/null');
-
-console.log(`steps/${steps[index - 1]} -> steps/${steps[index]}`);
+console.log(`steps/${before} -> steps/${after}`);
 for (const path of [...new Set([...list(before), ...list(after)])].sort()) {
-  spawnSync('git', ['diff', '--no-index', ...gitOptions, '--', side(before, path), side(after, path)], {
-    stdio: 'inherit',
-  });
+  const args = [
+    'diff',
+    '--no-index',
+    stat ? '--numstat' : '--color=auto',
+    '--',
+    side(before, path),
+    side(after, path),
+  ];
+  const git = spawnSync('git', args, { cwd: stepsDir, stdio: stat ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (git.error) throw new Error(`diff: could not run git (${git.error.message}); is git installed?`);
+  const [added, removed] = (git.stdout ?? '').split('\t');
+  if (stat && added) console.log(`+${added.padEnd(4)} -${removed.padEnd(4)} ${path}`);
 }

@@ -28,6 +28,7 @@ export function extract(text: string, region?: string): string | undefined {
   const end = lines.findIndex((line) => new RegExp(`#endregion ${region}\\b`).test(line));
   if (start < 0 || end < start) return undefined;
   const body = lines.slice(start + 1, end).filter((line) => !regionMark.test(line));
+  while (body.length && !body.at(-1)!.trim()) body.pop(); // no blank line before #endregion
   const indent = Math.min(...body.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
   return body.map((line) => line.slice(indent)).join('\n') + '\n';
 }
@@ -45,7 +46,7 @@ async function markdownFiles(dir: string): Promise<string[]> {
 const problems: string[] = [];
 for (const file of await markdownFiles(root)) {
   const name = relative(root, file);
-  const text = readFileSync(file, 'utf8');
+  const text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n'); // as checked out on Windows
   const lineOf = (index: number) => text.slice(0, index).split('\n').length;
 
   const updated = text.replace(
@@ -53,7 +54,9 @@ for (const file of await markdownFiles(root)) {
     (block, indent: string, target: string, lang: string, old: string, at: number) => {
       const [path, region] = target.split('#');
       const source = resolve(dirname(file), path);
-      const code = existsSync(source) ? extract(readFileSync(source, 'utf8'), region) : undefined;
+      const code = existsSync(source)
+        ? extract(readFileSync(source, 'utf8').replace(/\r\n/g, '\n'), region)
+        : undefined;
       if (code === undefined) {
         problems.push(`${name}:${lineOf(at)}: include ${target} points at nothing`);
         return block;

@@ -6,7 +6,7 @@ interface HttpError {
   status?: number;
   expose?: boolean;
   message?: string;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
 }
 
 // Outermost middleware: every thrown error, and every error status left without a body
@@ -22,10 +22,13 @@ export function errorPages(render: Render): Middleware {
       await next();
     } catch (caught) {
       const err = caught as HttpError;
-      const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
-      if (err.headers) ctx.set(err.headers);
       // Client errors (4xx) may explain themselves; a server error's message stays in the log.
       if (!err.expose) ctx.app.emit('error', caught, ctx);
+      if (ctx.headerSent) return; // too late for a page: Koa ends the response
+      // Nothing the failed handler set (caching, cookies, downloads) applies to the error page.
+      for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+      if (err.headers) ctx.set(err.headers);
+      const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
       return renderError(ctx, status, err.expose ? err.message : undefined);
     }
     if (ctx.status >= 400 && ctx.body == null) renderError(ctx, ctx.status);

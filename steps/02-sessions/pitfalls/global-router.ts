@@ -5,7 +5,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 
-export const router = new Router(); // module scope: one per process, not one per app
+const router = new Router(); // module scope: one per process, not one per app
 
 export function createApp(): Koa {
   const app = new Koa();

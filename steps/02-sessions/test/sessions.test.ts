@@ -73,6 +73,11 @@ describe('a session cookie that is not what the app signed', () => {
     expect(count(res)).to.equal(1);
   });
 
+  it('that is correctly signed but is not JSON gets a fresh session and a 200', async () => {
+    const res = await request(app()).get('/').set('Cookie', sessionCookie('%%%', 'test key')).expect(200);
+    expect(count(res)).to.equal(1);
+  });
+
   it('that is correctly signed but holds no count starts counting at 1', async () => {
     const value = Buffer.from('[1,2,3]').toString('base64');
     const res = await request(app()).get('/').set('Cookie', sessionCookie(value, 'test key')).expect(200);

@@ -2,7 +2,7 @@
 // src/server.ts calls loadConfig() once and passes the result to createApp().
 
 // A loud, public development key. Anyone can read it here, so anyone can forge a
-// cookie signed with it: fine on your laptop, refused in production.
+// cookie signed with it: fine on your laptop, refused anywhere else.
 export const DEV_SESSION_KEY = 'dev-only-session-key-everyone-can-read-this-in-the-source';
 
 export interface Config {
@@ -24,10 +24,12 @@ export function loadConfig(
     .map((key) => key.trim())
     .filter(Boolean);
 
-  if (env === 'production' && (keys.length === 0 || keys.includes(DEV_SESSION_KEY))) {
+  // The public development key only where nobody else's data is at stake.
+  const local = env === 'development' || env === 'test';
+  if (!local && (keys.length === 0 || keys.includes(DEV_SESSION_KEY))) {
     throw new Error(
-      'SESSION_KEYS must be set in production to one or more secret keys, comma-separated, newest ' +
-        'first. Make one with: node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))"',
+      `SESSION_KEYS must be set when NODE_ENV is "${env}": one or more secret keys, comma-separated, ` +
+        'newest first. Make one with: node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))"',
     );
   }
   if (keys.length === 0) {
@@ -35,11 +37,13 @@ export function loadConfig(
     keys.push(DEV_SESSION_KEY);
   }
 
-  return {
-    env,
-    port: Number(environment.PORT ?? 6543),
-    keys,
-    secureCookies: environment.SECURE_COOKIES === 'true', // the site is served over HTTPS
-    trustProxy: environment.TRUST_PROXY === 'true', // a TLS-terminating proxy sets X-Forwarded-Proto
-  };
+  const secureCookies = environment.SECURE_COOKIES === 'true'; // the site is served over HTTPS
+  const trustProxy = environment.TRUST_PROXY === 'true'; // a TLS-terminating proxy sets X-Forwarded-Proto
+  // This server speaks plain HTTP, so HTTPS means a proxy in front; without trusting it,
+  // every request would look unencrypted and every secure cookie would fail.
+  if (secureCookies && !trustProxy) {
+    throw new Error('SECURE_COOKIES=true needs TRUST_PROXY=true: HTTPS reaches this server through a proxy.');
+  }
+
+  return { env, port: Number(environment.PORT ?? 6543), keys, secureCookies, trustProxy };
 }

@@ -18,6 +18,15 @@ const server = app.listen(config.port, () => {
   console.log(`Serving on http://localhost:${port}`);
 });
 
+// A port already in use is the usual first-run problem: say so, without a stack trace.
+server.on('error', (error: NodeJS.ErrnoException) => {
+  const busy = error.code === 'EADDRINUSE';
+  console.error(
+    `Cannot start: ${busy ? `port ${config.port} is in use; stop the other server or set PORT` : error.message}`,
+  );
+  process.exit(1);
+});
+
 // Ctrl-C (SIGINT) or a process manager's SIGTERM: stop accepting connections, let
 // requests in flight finish, then exit.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

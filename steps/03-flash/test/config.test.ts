@@ -20,13 +20,26 @@ describe('loadConfig', () => {
 
   it('refuses to run in production without SESSION_KEYS, and says how to make one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }, quiet)).to.throw(
-      /SESSION_KEYS must be set in production.*randomBytes/,
+      /SESSION_KEYS must be set .*randomBytes/,
+    );
+  });
+
+  it('refuses to run without SESSION_KEYS anywhere but development and test', () => {
+    expect(() => loadConfig({ NODE_ENV: 'staging' }, quiet)).to.throw(
+      'SESSION_KEYS must be set when NODE_ENV is "staging"',
+    );
+    expect(loadConfig({ NODE_ENV: 'test' }, quiet).keys).to.deep.equal([DEV_SESSION_KEY]);
+  });
+
+  it('refuses secure cookies without a trusted proxy, which would fail every request', () => {
+    expect(() => loadConfig({ SECURE_COOKIES: 'true' }, quiet)).to.throw(
+      'SECURE_COOKIES=true needs TRUST_PROXY=true',
     );
   });
 
   it('refuses the development key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_KEYS: DEV_SESSION_KEY }, quiet)).to.throw(
-      'SESSION_KEYS must be set in production',
+      'SESSION_KEYS must be set when NODE_ENV is "production"',
     );
   });
 

@@ -10,7 +10,8 @@ function failingApp(error: unknown) {
   const logged: unknown[] = [];
   app.on('error', (err) => logged.push(err));
   app.use(errorPages(createRenderer({ cache: false })));
-  app.use(() => {
+  app.use((ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=86400'); // set before failing: must not reach the error page
     throw error;
   });
   return { app, logged };
@@ -22,6 +23,7 @@ describe('errorPages', () => {
     const res = await request(app.callback()).get('/').expect(500).expect('Content-Type', /html/);
     expect(res.text).to.contain('<h1>500 Internal Server Error</h1>');
     expect(res.text).to.not.contain('hunter2');
+    expect(res.headers['cache-control']).to.equal(undefined);
     expect(logged).to.have.length(1);
   });
 

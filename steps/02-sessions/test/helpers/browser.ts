@@ -6,9 +6,12 @@ import type { Browser } from 'playwright-core';
 
 const candidates = [
   process.env.CHROMIUM_PATH,
-  '/usr/bin/chromium',
+  '/usr/bin/chromium', // Debian and Ubuntu packages
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
 ];
 const executablePath = candidates.find((path) => path && existsSync(path));
 
