@@ -4,25 +4,13 @@ import Koa from 'koa';
 import type Router from '@koa/router';
 import * as appModule from '../src/app.ts';
 import { createApp } from '../src/app.ts';
+import { overlapping } from './helpers/overlapping.ts';
 import * as sharedController from '../pitfalls/shared-controller.ts';
 import * as globalRouter from '../pitfalls/global-router.ts';
 import * as routeOrder from '../pitfalls/route-order.ts';
 
 // Each pitfall: a test that shows the naive variant in pitfalls/ misbehaving, and the
 // same test against this step's app (or the corrected variant) showing it does not.
-
-// #region overlapping
-// A lookup that holds every caller until `count` callers are waiting: the requests are
-// guaranteed to overlap, on any machine, at any speed.
-function overlapping(count: number) {
-  const waiting: Array<() => void> = [];
-  return () =>
-    new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      if (waiting.length === count) waiting.forEach((release) => release());
-    });
-}
-// #endregion overlapping
 
 const heading = (html: string) => /<h1>(.*?)<\/h1>/.exec(html)?.[1];
 

@@ -6,13 +6,18 @@ import type { Context } from 'koa';
 export class TutorialViews {
   constructor(readonly ctx: Context) {}
 
+  private get session() {
+    const session = this.ctx.session;
+    if (!session)
+      throw new TypeError('TutorialViews: ctx.session is missing; install the session middleware');
+    return session;
+  }
+
   // #region counter
   // Pyramid's counter property: reading it counts one more page view for this visitor.
   // The count lives in the visitor's session, so it is per browser, not per URL.
   get counter(): number {
-    const session = this.ctx.session;
-    if (!session)
-      throw new TypeError('TutorialViews: ctx.session is missing; install the session middleware');
+    const session = this.session;
     // The cookie is signed, but it may come from an older version of the app: trust only a number.
     const previous = Number.isSafeInteger(session.counter) ? (session.counter as number) : 0;
     session.counter = previous + 1;

@@ -9,18 +9,23 @@ export function csrfToken(session: { csrf?: string }): string {
   return session.csrf;
 }
 
+// Compares in constant time (no early exit for an attacker to time), byte for byte.
+function sameToken(sent: unknown, expected: unknown): boolean {
+  if (typeof sent !== 'string' || typeof expected !== 'string') return false;
+  const [a, b] = [Buffer.from(sent), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 // For routes that change something: a form must send the session's token in `_csrf`.
 export function verifyCsrf(): Middleware {
   return function verifyCsrf(ctx, next) {
     const { _csrf: sent } = (ctx.request.body ?? {}) as { _csrf?: unknown };
-    const expected = ctx.session?.csrf;
-    const matches =
-      typeof sent === 'string' &&
-      typeof expected === 'string' &&
-      sent.length === expected.length &&
-      timingSafeEqual(Buffer.from(sent), Buffer.from(expected)); // no early exit to time
-    if (!matches)
-      ctx.throw(403, 'This form has expired or did not come from this site. Reload the page and try again.');
+    if (!sameToken(sent, ctx.session?.csrf)) {
+      ctx.throw(
+        403,
+        'This form has expired or did not come from this site. Go back, reload the form and try again.',
+      );
+    }
     return next();
   };
 }

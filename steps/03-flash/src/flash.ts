@@ -11,23 +11,31 @@ export interface FlashSession {
   flash?: FlashQueues;
 }
 
+// A queue as it is in the session, trusting nothing: the cookie may have been written
+// by an older version of the app.
+function queueIn(session: FlashSession, queue: string): string[] {
+  const messages: unknown = session.flash?.[queue];
+  return Array.isArray(messages) ? messages.filter((message) => typeof message === 'string') : [];
+}
+
 // Queue a message for a later page.
 export function flash(session: FlashSession, message: string, queue = 'info'): void {
-  session.flash = { ...session.flash, [queue]: [...(session.flash?.[queue] ?? []), message] };
+  session.flash = { ...session.flash, [queue]: [...queueIn(session, queue), message] };
 }
 
 // The messages waiting in a queue, oldest first, without removing them.
 export function peekFlash(session: FlashSession, queue = 'info'): string[] {
-  return [...(session.flash?.[queue] ?? [])];
+  return queueIn(session, queue);
 }
 
 // The messages waiting in a queue, oldest first, removed from the session: each is
 // shown once. An emptied queue is deleted, so the cookie carries nothing it needn't.
 export function popFlash(session: FlashSession, queue = 'info'): string[] {
-  const messages = peekFlash(session, queue);
+  const messages = queueIn(session, queue);
   if (session.flash) {
-    delete session.flash[queue];
-    if (Object.keys(session.flash).length === 0) delete session.flash;
+    const { [queue]: _popped, ...rest } = session.flash; // eslint-disable-line @typescript-eslint/no-unused-vars
+    if (Object.keys(rest).length) session.flash = rest;
+    else delete session.flash;
   }
   return messages;
 }

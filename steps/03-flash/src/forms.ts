@@ -5,13 +5,16 @@ import type { Middleware } from 'koa';
 export function parseForm({ limit = '2kb' }: { limit?: string } = {}): Middleware {
   const parse = bodyParser({
     enableTypes: ['form'], // HTML forms only: application/x-www-form-urlencoded
-    formLimit: limit, // a larger body is refused with 413 before it is read into memory
+    formLimit: limit, // stops reading past the limit (at once, when Content-Length says so): 413
     onError(error, ctx) {
-      // A body that cannot be read is the client's mistake (400), unless the parser
-      // already said which (413 too large, 415 unknown charset).
+      // A body that cannot be read is the client's mistake: 400, unless the parser
+      // already chose a 4xx (413 too large, 415 an unknown Content-Encoding).
       const status = (error as { status?: number }).status;
-      if (status === 413) ctx.throw(413, `The form was larger than ${limit}.`);
-      ctx.throw(status && status < 500 ? status : 400, 'The form could not be read.');
+      const clientStatus = status && status >= 400 && status < 500 ? status : 400;
+      ctx.throw(
+        clientStatus,
+        clientStatus === 413 ? `The form was larger than ${limit}.` : 'The form could not be read.',
+      );
     },
   });
   return function parseForm(ctx, next) {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
+import { encodeSession, sessionCookie } from './helpers/cookies.ts';
 import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
 
 // Functional tests of the form, the cart and the flash messages, over real HTTP with
@@ -69,6 +70,25 @@ describe('POST /items', () => {
     ]);
   });
 
+  it('keeps the cookie under 4 KB however the cart is filled, multibyte items included', async () => {
+    const visitor = request.agent(app());
+    let res;
+    for (let attempt = 0; attempt < 25; attempt += 1) res = await addItem(visitor, '茶'.repeat(100));
+    const cookie = ([] as string[])
+      .concat(res!.headers['set-cookie'])
+      .find((h) => h.startsWith('tutorial.session='));
+    expect(cookie!.split(';')[0].length).to.be.below(4096);
+    const page = await visitor.get('/');
+    expect(flashes(page)).to.deep.equal(['error: Your cart is full.']);
+    expect(cart(page).length).to.be.within(1, 20);
+  });
+
+  it('recovers from a correctly signed session in an unexpected shape', async () => {
+    const value = encodeSession({ items: 'tea', flash: { info: 5 }, counter: 'x' });
+    const res = await request(app()).get('/').set('Cookie', sessionCookie(value, 'test key')).expect(200);
+    expect(cart(res)).to.deep.equal([]);
+  });
+
   it('never shows one visitor the message or cart of another', async () => {
     const server = app();
     await addItem(request.agent(server), 'secret gift');
@@ -96,6 +116,17 @@ describe('POST /items without the form’s CSRF token', () => {
     });
   }
 
+  it('is refused for a token of the right length in other characters, with 403 (not 500)', async () => {
+    const visitor = request.agent(app());
+    const token = csrfFrom(await visitor.get('/'));
+    const lookalike = 'é' + token.slice(1); // same length in characters, not in bytes
+    await visitor.post('/items').type('form').send({ _csrf: lookalike, item: 'forged' }).expect(403);
+  });
+
+  it('is refused for a visitor with no session at all', async () => {
+    await request(app()).post('/items').type('form').send({ _csrf: 'anything', item: 'forged' }).expect(403);
+  });
+
   it('is refused with another visitor’s token', async () => {
     const server = app();
     const attacker = request.agent(server);
@@ -121,9 +152,9 @@ describe('POST /items with a body the app cannot use', () => {
     expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
   });
 
-  it('answers 400 for a body that cannot be decoded', async () => {
+  it('answers 400 for a body that cannot be decoded, and loses nothing', async () => {
     const visitor = request.agent(app());
-    await visitor.get('/');
+    await addItem(visitor, 'tea');
     const res = await visitor
       .post('/items')
       .set('Content-Type', 'application/x-www-form-urlencoded')
@@ -131,6 +162,7 @@ describe('POST /items with a body the app cannot use', () => {
       .send('item=not really gzip');
     expect(res.status).to.equal(400);
     expect(res.text).to.contain('The form could not be read.');
+    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
   });
 
   it('answers 400 for an item sent twice', async () => {
@@ -141,9 +173,11 @@ describe('POST /items with a body the app cannot use', () => {
     expect(cart(await visitor.get('/'))).to.deep.equal([]);
   });
 
-  it('answers 415 for JSON', async () => {
-    const res = await request(app()).post('/items').send({ item: 'tea' });
-    expect(res.status).to.equal(415);
+  it('answers 415 for JSON, and loses nothing', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'tea');
+    await visitor.post('/items').send({ item: 'milk' }).expect(415);
+    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
   });
 
   it('answers 405 to GET /items, allowing POST', async () => {

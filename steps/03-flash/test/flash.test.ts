@@ -40,6 +40,14 @@ describe('flash messages', () => {
     expect(peekFlash({})).to.deep.equal([]);
   });
 
+  it('ignore a queue in an unexpected shape, and can still be used after it', () => {
+    const session = { flash: { info: 5, error: ['real', 7] } } as unknown as FlashSession;
+    expect(popFlash(session, 'info')).to.deep.equal([]);
+    expect(peekFlash(session, 'error')).to.deep.equal(['real']);
+    flash(session, 'fresh');
+    expect(popFlash(session)).to.deep.equal(['fresh']);
+  });
+
   it('hand out copies, so changing what was peeked changes nothing', () => {
     const session: FlashSession = {};
     flash(session, 'original');

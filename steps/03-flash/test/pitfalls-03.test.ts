@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type Koa from 'koa';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
+import { overlapping } from './helpers/overlapping.ts';
 import * as currentRequest from '../pitfalls/current-request.ts';
 import * as globalFlash from '../pitfalls/global-flash.ts';
 import * as stateFlash from '../pitfalls/state-flash.ts';
@@ -11,17 +12,6 @@ import { addItem, flashes } from './helpers/forms.ts';
 // same story told to this step's app showing it does not.
 const app = () => createApp({ env: 'test', keys: ['test key'] }).callback();
 const keys = ['test key'];
-
-// A save that holds every caller until `count` callers are waiting: the requests are
-// guaranteed to overlap, on any machine, at any speed.
-function overlapping(count: number) {
-  const waiting: Array<() => void> = [];
-  return () =>
-    new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      if (waiting.length === count) waiting.forEach((release) => release());
-    });
-}
 
 // #region pitfall-1
 describe('pitfall 1: a module-level lastMessage', () => {
@@ -90,6 +80,8 @@ describe('pitfall 3: a "current request" global', () => {
     expect(seen).to.deep.equal({ alice: 'Added “tea” to your cart.', bob: 'Added “milk” to your cart.' });
   });
 
+  // This step's view awaits nothing, so the requests cannot interleave today; the test
+  // guards the day it does, with the same traffic as above.
   it('this step: ctx is passed explicitly, so simultaneous visitors each get their own message', async () => {
     const server = app();
     const [alice, bob] = [request.agent(server), request.agent(server)];

@@ -26,8 +26,14 @@ describe('TutorialViews', () => {
     expect(new TutorialViews(fakeContext({ items: ['tea'] })).home()).to.deep.equal({
       name: 'Home View',
       items: ['tea'],
+      maxItemLength: MAX_ITEM_LENGTH,
     });
-    expect(new TutorialViews(fakeContext()).home()).to.deep.equal({ name: 'Home View', items: [] });
+    expect(new TutorialViews(fakeContext()).home()).to.include({ name: 'Home View' });
+  });
+
+  it('home() shows only the text items of a cart in an unexpected shape', () => {
+    expect(new TutorialViews(fakeContext({ items: 'tea' })).home().items).to.deep.equal([]);
+    expect(new TutorialViews(fakeContext({ items: ['tea', 5, null] })).home().items).to.deep.equal(['tea']);
   });
 
   it('hello() returns the Hello View data', () => {
@@ -64,6 +70,13 @@ describe('TutorialViews', () => {
     expect(view.messages).to.deep.equal({ error: [], info: [] });
   });
 
+  it('messages, read for a HEAD request, leaves them for the next page', () => {
+    const session = { flash: { info: ['Added'] } };
+    const ctx = Object.assign(fakeContext(session), { method: 'HEAD' });
+    expect(new TutorialViews(ctx).messages).to.deep.equal({ error: [], info: ['Added'] });
+    expect(session.flash).to.deep.equal({ info: ['Added'] });
+  });
+
   it('csrfToken is made once per session and then reused', () => {
     const session = {};
     const token = new TutorialViews(fakeContext(session)).csrfToken;
@@ -89,6 +102,13 @@ describe('TutorialViews', () => {
         'an item for a full cart',
         { item: 'tea' },
         { items: Array(MAX_ITEMS).fill('x') },
+        'Your cart is full',
+      ],
+      ['an item with a control character', { item: 'tea\u0000' }, {}, 'control characters'],
+      [
+        'an item that would take the cart over its size in bytes',
+        { item: '茶'.repeat(MAX_ITEM_LENGTH) },
+        { items: Array(6).fill('茶'.repeat(MAX_ITEM_LENGTH)) },
         'Your cart is full',
       ],
     ] as const) {

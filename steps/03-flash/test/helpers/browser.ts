@@ -15,10 +15,11 @@ const candidates = [
 ];
 const executablePath = candidates.find((path) => path && existsSync(path));
 
-// Call from a mocha `before` hook. Without a browser the suite is skipped (and reported
-// as pending), unless REQUIRE_BROWSER is set, as CI does: then it fails.
+// Call from a mocha `before` hook. Without a browser (or with SKIP_BROWSER=1, for a
+// quick run) the suite is skipped and reported as pending, unless REQUIRE_BROWSER is
+// set, as CI does: then a missing browser fails.
 export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
-  if (!executablePath) {
+  if (!executablePath || (process.env.SKIP_BROWSER && !process.env.REQUIRE_BROWSER)) {
     if (process.env.REQUIRE_BROWSER)
       throw new Error('REQUIRE_BROWSER is set but no Chromium was found; set CHROMIUM_PATH');
     context.skip();
