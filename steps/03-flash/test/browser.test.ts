@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { createApp } from '../src/app.ts';
 import { launchBrowser } from './helpers/browser.ts';
 
@@ -11,6 +11,13 @@ import { launchBrowser } from './helpers/browser.ts';
 describe('the cart in a real browser', function () {
   this.timeout(30_000);
   let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  // A fresh context (its own cookies, like a new private window) for each test.
+  const newPage = async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    return context.newPage();
+  };
   let server: Server;
   let home: string;
 
@@ -21,12 +28,12 @@ describe('the cart in a real browser', function () {
     home = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   });
   after(async () => {
-    await browser?.close();
+    await Promise.all(contexts.map((context) => context.close()));
     server?.close();
   });
 
   it('adds an item with the form, shows the message once, and keeps the item', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await newPage();
     await page.goto(home);
     await page.getByLabel('Item').fill('Earl Grey <b>tea</b>');
     await Promise.all([page.waitForURL(home), page.getByRole('button', { name: 'Add' }).click()]);
@@ -43,7 +50,7 @@ describe('the cart in a real browser', function () {
   });
 
   it('shows an error for an empty item and adds nothing', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await newPage();
     await page.goto(home);
     await page.getByLabel('Item').fill('   '); // spaces pass the browser's `required`
     await Promise.all([page.waitForURL(home), page.getByRole('button', { name: 'Add' }).click()]);

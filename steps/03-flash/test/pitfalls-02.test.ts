@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
@@ -120,6 +120,7 @@ describe('pitfall 3: cookie size', () => {
   describe('in a real browser', function () {
     this.timeout(30_000);
     const servers: Server[] = [];
+    const contexts: BrowserContext[] = [];
     let browser: Browser | undefined;
     let naive: number[];
     let real: number[];
@@ -132,7 +133,9 @@ describe('pitfall 3: cookie size', () => {
       const server = app.listen(0, '127.0.0.1');
       servers.push(server);
       await once(server, 'listening');
-      const page = await (await browser!.newContext()).newPage();
+      const context = await browser!.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       // The other visits run inside the page: one round trip to the browser, not one per visit.
       const pages = await page.evaluate(async (more) => {
@@ -155,7 +158,7 @@ describe('pitfall 3: cookie size', () => {
       ]);
     });
     after(async () => {
-      await browser?.close();
+      await Promise.all(contexts.map((context) => context.close()));
       servers.forEach((server) => server.close());
     });
 
