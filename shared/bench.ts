@@ -1,10 +1,8 @@
 // How long each step's `npm test` takes, as a learner runs it: `npm run bench`.
 // Times whole runs (start-up included), with and without the real-browser tests, and
 // prints the median of a few runs. A benchmark, not a test: it never fails on speed.
-import { fileURLToPath } from 'node:url';
-import { npm, stepDirs } from './npm.ts';
+import { npm, root, stepDirs } from './npm.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.argv[2] ?? 3);
 
 function time(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
@@ -24,7 +22,7 @@ async function median(cwd: string, env: NodeJS.ProcessEnv) {
 }
 
 console.log(`step               without browser   with browser (if installed)   median of ${runs}`);
-for (const step of await stepDirs(root)) {
+for (const step of await stepDirs()) {
   const cwd = `${root}/steps/${step}`;
   const fast = await median(cwd, { ...process.env, SKIP_BROWSER: '1', REQUIRE_BROWSER: '' });
   const full = await median(cwd, { ...process.env, SKIP_BROWSER: '' });

@@ -5,15 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stepDirs } from './npm.ts';
+import { root, stepDirs } from './npm.ts';
 
-const stepsDir = fileURLToPath(new URL('../steps', import.meta.url));
+const stepsDir = join(root, 'steps');
 const skip = new Set(['node_modules', 'coverage', 'dist', '.DS_Store']);
 const [wanted, ...options] = process.argv.slice(2);
 const stat = options.includes('--stat');
 
-const steps = await stepDirs(join(stepsDir, '..'));
+const steps = await stepDirs();
 const index = steps.findIndex((step) => wanted && step.startsWith(wanted));
 if (index < 1) {
   console.error(

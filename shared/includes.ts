@@ -13,9 +13,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { root } from './npm.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const write = process.argv.includes('--write');
 // An include may be indented (inside a list item): its fence and closing comment share the indent.
 const include = /^([ \t]*)<!-- include: (\S+?) -->\n\1```(\w*)\n([\s\S]*?)\1```\n\1<!-- \/include -->/gm;

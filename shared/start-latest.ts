@@ -1,9 +1,7 @@
 // `npm start` at the root: start the most advanced step, exactly as `npm start` inside it would.
-import { fileURLToPath } from 'node:url';
-import { npm, stepDirs } from './npm.ts';
+import { npm, root, stepDirs } from './npm.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const latest = (await stepDirs(root)).at(-1);
+const latest = (await stepDirs()).at(-1);
 if (!latest) throw new Error('start: no step folders in steps/');
 
 console.log(`Starting steps/${latest}`);

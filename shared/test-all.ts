@@ -1,9 +1,7 @@
 // `npm test` at the root: the repository's checks, then every step's own `npm test`,
 // then one closing line that counts them all: `N passed, N failed`.
-import { fileURLToPath } from 'node:url';
-import { npm, stepDirs } from './npm.ts';
+import { npm, root, stepDirs } from './npm.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const checks = ['typecheck', 'lint', 'docs:check'];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
@@ -35,7 +33,7 @@ for (const check of checks) {
   if (code !== 0) console.log(`${check}: FAILED`);
 }
 
-for (const step of await stepDirs(root)) {
+for (const step of await stepDirs()) {
   console.log(`\n> steps/${step}: npm test`);
   const { code, output } = await run(['test', '--silent'], `${root}/steps/${step}`);
   const passed = count(output, 'passing');

@@ -15,6 +15,7 @@ import * as sessionHistory from '../pitfalls/session-history.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import {
   cookieHeader,
+  sessionSetCookie,
   count,
   decodeSession,
   encodeSession,
@@ -27,11 +28,7 @@ import {
 // what this step's app still gets wrong).
 const app = (keys = ['test key']) => createApp({ env: 'test', keys }).callback();
 // What browsers limit to about 4096 bytes: the session cookie's name and value.
-const sessionSize = (res: request.Response) =>
-  ([] as string[])
-    .concat(res.headers['set-cookie'])
-    .find((header) => header.startsWith(`${SESSION_COOKIE}=`))!
-    .split(';')[0].length;
+const sessionSize = (res: request.Response) => sessionSetCookie(res)!.split(';')[0].length;
 
 // #region pitfall-1
 describe('pitfall 1: a module-level counter', () => {

@@ -4,6 +4,7 @@ import { createApp } from '../src/app.ts';
 import { SESSION_COOKIE } from '../src/session.ts';
 import {
   cookieHeader,
+  sessionSetCookie,
   count,
   decodeSession,
   encodeSession,
@@ -103,9 +104,7 @@ describe('key rotation', () => {
 describe('the session cookie', () => {
   it('is HttpOnly, SameSite=Lax and expires, and is not Secure over plain HTTP', async () => {
     const res = await request(app()).get('/');
-    const header = ([] as string[])
-      .concat(res.headers['set-cookie'])
-      .find((h) => h.startsWith(`${SESSION_COOKIE}=`));
+    const header = sessionSetCookie(res);
     expect(header)
       .to.match(/; httponly/i)
       .and.match(/; samesite=lax/i)

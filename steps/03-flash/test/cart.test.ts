@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
-import { encodeSession, sessionCookie } from './helpers/cookies.ts';
+import { encodeSession, sessionCookie, sessionSetCookie } from './helpers/cookies.ts';
 import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
 
 // Functional tests of the form, the cart and the flash messages, over real HTTP with
@@ -74,9 +74,7 @@ describe('POST /items', () => {
     const visitor = request.agent(app());
     let res;
     for (let attempt = 0; attempt < 25; attempt += 1) res = await addItem(visitor, '茶'.repeat(100));
-    const cookie = ([] as string[])
-      .concat(res!.headers['set-cookie'])
-      .find((h) => h.startsWith('tutorial.session='));
+    const cookie = sessionSetCookie(res!);
     expect(cookie!.split(';')[0].length).to.be.below(4096);
     const page = await visitor.get('/');
     expect(flashes(page)).to.deep.equal(['error: Your cart is full.']);

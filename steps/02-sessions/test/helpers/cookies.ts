@@ -17,6 +17,10 @@ export const sign = (value: string, key: string) =>
 export const sessionCookie = (value: string, key: string) =>
   `${SESSION_COOKIE}=${value}; ${SESSION_COOKIE}.sig=${sign(value, key)}`;
 
+// The whole Set-Cookie header (value and attributes) a response sends for the session.
+export const sessionSetCookie = (res: Response) =>
+  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith(`${SESSION_COOKIE}=`));
+
 // The cookies a response sets, by name.
 export function setCookies(res: Response): Record<string, string> {
   const headers = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
