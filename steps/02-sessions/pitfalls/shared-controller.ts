@@ -13,8 +13,11 @@ export type Lookup = () => Promise<unknown>;
 // #region naive
 class SharedViews {
   name = '';
+  readonly lookup: Lookup;
 
-  constructor(private readonly lookup: Lookup) {}
+  constructor(lookup: Lookup) {
+    this.lookup = lookup;
+  }
 
   async show(ctx: Context, name: string) {
     this.name = name; // per-request data on an object every request shares

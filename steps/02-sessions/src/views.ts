@@ -4,7 +4,11 @@ import type { Context } from 'koa';
 // so whatever it holds (the request's ctx, anything computed from it) belongs to that
 // request alone and is garbage once the response is sent.
 export class TutorialViews {
-  constructor(readonly ctx: Context) {}
+  readonly ctx: Context;
+
+  constructor(ctx: Context) {
+    this.ctx = ctx;
+  }
 
   private get session() {
     const session = this.ctx.session;

@@ -9,7 +9,7 @@ const stepDir = fileURLToPath(new URL('..', import.meta.url));
 function startServer(env: Record<string, string>) {
   // The test's own NODE_ENV and SESSION_KEYS must not leak into the server under test.
   const inherited = { ...process.env, NODE_ENV: undefined, SESSION_KEYS: undefined };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['src/server.ts'], {
     cwd: stepDir,
     env: { ...inherited, PORT: '0', ...env },
   });

@@ -27,7 +27,11 @@ function problemWith(item: string, cart: string[]): string | undefined {
 // so whatever it holds (the request's ctx, anything computed from it) belongs to that
 // request alone and is garbage once the response is sent.
 export class TutorialViews {
-  constructor(readonly ctx: Context) {}
+  readonly ctx: Context;
+
+  constructor(ctx: Context) {
+    this.ctx = ctx;
+  }
 
   private get session() {
     const session = this.ctx.session;
