@@ -6,32 +6,31 @@
 export type FlashQueues = Partial<Record<string, string[]>>;
 
 // Anything with an optional `flash` property: koa-session's ctx.session, or a plain
-// object in a unit test.
+// object in a unit test. The session's shape is checked where it is loaded
+// (src/session.ts), so these helpers trust it.
 export interface FlashSession {
   flash?: FlashQueues;
 }
 
-// A queue as it is in the session, trusting nothing: the cookie may have been written
-// by an older version of the app.
-function queueIn(session: FlashSession, queue: string): string[] {
-  const messages: unknown = session.flash?.[queue];
-  return Array.isArray(messages) ? messages.filter((message) => typeof message === 'string') : [];
-}
+// A queue keeps only its newest messages: a visitor who posts many forms without
+// loading a page must not grow the session cookie past what browsers keep.
+export const MAX_MESSAGES = 3;
 
 // Queue a message for a later page.
 export function flash(session: FlashSession, message: string, queue = 'info'): void {
-  session.flash = { ...session.flash, [queue]: [...queueIn(session, queue), message] };
+  const messages = [...(session.flash?.[queue] ?? []), message].slice(-MAX_MESSAGES);
+  session.flash = { ...session.flash, [queue]: messages };
 }
 
 // The messages waiting in a queue, oldest first, without removing them.
 export function peekFlash(session: FlashSession, queue = 'info'): string[] {
-  return queueIn(session, queue);
+  return [...(session.flash?.[queue] ?? [])];
 }
 
 // The messages waiting in a queue, oldest first, removed from the session: each is
 // shown once. An emptied queue is deleted, so the cookie carries nothing it needn't.
 export function popFlash(session: FlashSession, queue = 'info'): string[] {
-  const messages = queueIn(session, queue);
+  const messages = peekFlash(session, queue);
   if (session.flash) {
     const { [queue]: _popped, ...rest } = session.flash; // eslint-disable-line @typescript-eslint/no-unused-vars
     if (Object.keys(rest).length) session.flash = rest;

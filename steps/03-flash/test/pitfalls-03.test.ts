@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type Koa from 'koa';
 import request from 'supertest';
@@ -6,7 +9,8 @@ import { overlapping } from './helpers/overlapping.ts';
 import * as currentRequest from '../pitfalls/current-request.ts';
 import * as globalFlash from '../pitfalls/global-flash.ts';
 import * as stateFlash from '../pitfalls/state-flash.ts';
-import { addItem, flashes } from './helpers/forms.ts';
+import { cookieHeader } from './helpers/cookies.ts';
+import { addItem, csrfFrom, flashes } from './helpers/forms.ts';
 
 // Each pitfall: a test that shows the naive variant in pitfalls/ misbehaving, and the
 // same story told to this step's app showing it does not.
@@ -80,14 +84,43 @@ describe('pitfall 3: a "current request" global', () => {
     expect(seen).to.deep.equal({ alice: 'Added “tea” to your cart.', bob: 'Added “milk” to your cart.' });
   });
 
-  // This step's view awaits nothing, so the requests cannot interleave today; the test
-  // guards the day it does, with the same traffic as above.
-  it('this step: ctx is passed explicitly, so simultaneous visitors each get their own message', async () => {
-    const server = app();
-    const [alice, bob] = [request.agent(server), request.agent(server)];
-    await Promise.all([addItem(alice, 'tea'), addItem(bob, 'milk')]);
-    expect(flashes(await alice.get('/'))).to.deep.equal(['info: Added “tea” to your cart.']);
-    expect(flashes(await bob.get('/'))).to.deep.equal(['info: Added “milk” to your cart.']);
+  // Alice's browser sends her form's headers, then stalls before the body; Bob's whole
+  // request runs meanwhile. Any "current request" kept outside ctx would be Bob's when
+  // Alice's handler resumes.
+  it('this step: ctx is passed explicitly, so a visitor whose form arrives last still gets their own message', async () => {
+    const server = createApp({ env: 'test', keys }).listen(0, '127.0.0.1');
+    try {
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      const alicePage = await request(server).get('/');
+      const body = new URLSearchParams({ _csrf: csrfFrom(alicePage), item: 'tea' }).toString();
+      const alice = http.request({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/items',
+        headers: {
+          Cookie: cookieHeader(alicePage),
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Length': Buffer.byteLength(body),
+        },
+      });
+      const arrived = once(server, 'request'); // Koa has begun Alice's request, up to reading the body
+      alice.write(body.slice(0, 5));
+      await arrived;
+      const bob = request.agent(server);
+      await addItem(bob, 'milk');
+      alice.end(body.slice(5));
+      const [aliceAnswer] = (await once(alice, 'response')) as [http.IncomingMessage];
+      aliceAnswer.resume();
+      const aliceCookie = cookieHeader({ headers: aliceAnswer.headers } as request.Response);
+      expect(flashes(await request(server).get('/').set('Cookie', aliceCookie))).to.deep.equal([
+        'info: Added “tea” to your cart.',
+      ]);
+      expect(flashes(await bob.get('/'))).to.deep.equal(['info: Added “milk” to your cart.']);
+    } finally {
+      server.close();
+    }
   });
 });
 // #endregion pitfall-3

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
-import { SESSION_COOKIE } from '../src/session.ts';
+import { SESSION_COOKIE, sessionCookieName } from '../src/session.ts';
 import {
   cookieHeader,
   sessionSetCookie,
@@ -10,7 +10,9 @@ import {
   encodeSession,
   sessionCookie,
   setCookies,
+  sign,
 } from './helpers/cookies.ts';
+import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
 
 // Functional tests of the session, with real cookies. Each test makes its own visitor
 // (a supertest agent keeps cookies like a browser), so no test depends on another.
@@ -127,3 +129,127 @@ describe('createApp', () => {
     expect(() => createApp({ keys: [''] })).to.throw(TypeError, 'options.keys');
   });
 });
+
+describe('a correctly signed session in a shape this app never writes', () => {
+  // Each is signed with the app's key, as an older version of the app (or a bug) might
+  // have written it. JSON text, so that keys such as __proto__ arrive as they would.
+  const shapes = [
+    '{"csrf":{"a":1}}',
+    '{"csrf":5,"counter":3}',
+    '{"__proto__":{"counter":5}}',
+    '{"toJSON":"x"}',
+    '{"counter":"x"}',
+    '{"counter":-1}',
+    '{"counter":1e300}',
+    '{"items":"tea"}',
+    '{"items":["tea",5]}',
+    '{"flash":{"info":5}}',
+    '{"flash":[]}',
+    '{"maxAge":5}',
+    '{"_requireSave":true}',
+    '{"isNew":1}',
+    '{"_expire":"soon"}',
+    'null',
+    '[1,2,3]',
+    '"text"',
+  ];
+  for (const json of shapes) {
+    it(`${json}: a fresh session, a 200, and the form still works`, async () => {
+      const server = app();
+      const cookie = sessionCookie(Buffer.from(json).toString('base64'), 'test key');
+      const page = await request(server).get('/').set('Cookie', cookie).expect(200);
+      expect(count(page)).to.equal(1);
+      // The page's form works: no visitor is locked out by what their cookie held.
+      const visitor = request.agent(server);
+      await visitor.get('/').set('Cookie', cookie);
+      expect((await addItem(visitor, 'tea')).status).to.equal(303);
+      expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
+    });
+  }
+});
+
+describe('a HEAD request', () => {
+  it('changes nothing: no visit counted, no message used up, no cookie sent', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'tea'); // Count 1 on the form's page, and a message waiting
+    const head = await visitor.head('/').expect(200);
+    expect(head.headers['set-cookie']).to.equal(undefined);
+    const page = await visitor.get('/');
+    expect(count(page)).to.equal(2);
+    expect(flashes(page)).to.deep.equal(['info: Added “tea” to your cart.']);
+  });
+
+  it('starts no session for a new visitor', async () => {
+    const res = await request(app()).head('/howdy').expect(200);
+    expect(res.headers['set-cookie']).to.equal(undefined);
+  });
+});
+
+describe('pages about one visitor', () => {
+  for (const path of ['/', '/howdy']) {
+    it(`${path} may not be stored by any cache`, async () => {
+      await request(app()).get(path).expect(200).expect('Cache-Control', 'no-store');
+    });
+  }
+
+  it('the answer to a form may not be stored either', async () => {
+    const res = await addItem(request.agent(app()), 'tea');
+    expect(res.headers['cache-control']).to.equal('no-store');
+  });
+});
+
+// #region sibling-subdomain
+describe('a session planted by a sibling subdomain', () => {
+  // A page on evil.example.com can set a cookie for all of example.com, with a longer
+  // Path so that the browser sends it first. It holds the attacker's own valid session
+  // (and so the attacker knows its CSRF token). The server reads the first cookie.
+  async function attackerSession(server: ReturnType<typeof app>, name: string, https: boolean) {
+    const attacker = request(server).get('/');
+    const page = await (https ? attacker.set('X-Forwarded-Proto', 'https') : attacker);
+    return { cookies: setCookies(page), token: csrfFrom(page), name };
+  }
+
+  it('over plain HTTP, is read instead of the visitor’s own: the token cannot tell', async () => {
+    const server = app();
+    const planted = await attackerSession(server, SESSION_COOKIE, false);
+    const victim = await request(server).get('/');
+    const attackerFirst = `${planted.name}=${planted.cookies[SESSION_COOKIE]}; ${planted.name}.sig=${planted.cookies[`${SESSION_COOKIE}.sig`]}; ${cookieHeader(victim)}`;
+    const res = await request(server)
+      .post('/items')
+      .set('Cookie', attackerFirst)
+      .type('form')
+      .send({ _csrf: planted.token, item: 'chosen by the attacker' });
+    // Accepted, and the victim's browser is now signed in to the attacker's session.
+    expect(res.status).to.equal(303);
+    expect(decodeSession(setCookies(res)[SESSION_COOKIE]).csrf).to.equal(planted.token);
+  });
+
+  it('over HTTPS, cannot take the __Host- cookie’s place, so the forged post is refused', async () => {
+    const server = createApp({ env: 'test', keys: ['test key'], secureCookies: true, trustProxy: true }).callback();
+    const hostName = sessionCookieName(true);
+    // Browsers refuse a __Host- cookie with a Domain, so the planted one has another name.
+    const planted = await attackerSession(server, SESSION_COOKIE, true);
+    const victimPage = await request(server).get('/').set('X-Forwarded-Proto', 'https');
+    const victim = setCookies(victimPage);
+    const header =
+      `${SESSION_COOKIE}=${planted.cookies[hostName]}; ${SESSION_COOKIE}.sig=${sign(planted.cookies[hostName], 'test key')}; ` +
+      `${hostName}=${victim[hostName]}; ${hostName}.sig=${victim[`${hostName}.sig`]}`;
+    const res = await request(server)
+      .post('/items')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', header)
+      .type('form')
+      .send({ _csrf: planted.token, item: 'chosen by the attacker' });
+    expect(res.status).to.equal(403);
+    expect(res.headers['set-cookie']).to.equal(undefined);
+  });
+
+  it('over HTTPS, the session cookie is named __Host- and has Path=/ and no Domain', async () => {
+    const server = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
+    const res = await request(server).get('/').set('X-Forwarded-Proto', 'https');
+    const header = sessionSetCookie(res, '__Host-tutorial.session');
+    expect(header).to.match(/; path=\/;/i).and.match(/; secure/i);
+    expect(header).to.not.match(/; domain=/i);
+  });
+});
+// #endregion sibling-subdomain
