@@ -1,34 +1,40 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { errorPages } from './errors.ts';
+import { securityHeaders } from './headers.ts';
 import { createRenderer } from './render.ts';
 import { TutorialViews } from './views.ts';
 
 export interface AppOptions {
   // 'development' re-reads templates on every request; any other value caches them.
-  // Default: NODE_ENV, else 'development' (Koa's own rule).
+  // Default: NODE_ENV, else 'development' (Koa reads it when this is not given).
   env?: string;
+  // The templates' folder; default: views/ in this step.
+  views?: string;
 }
 
 // The app factory: every call builds a new app, router and template engine, and
 // importing this file builds nothing. Tests make as many apps as they like; only
 // src/server.ts listens.
-export function createApp(options: AppOptions = {}): Koa {
-  const app = new Koa({ env: options.env });
-  const render = createRenderer({ cache: app.env !== 'development' });
+export function createApp({ env, views }: AppOptions = {}): Koa {
+  const app = new Koa({ env });
+  const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
+  // #region routes
   // A new TutorialViews for every request, created with that request's ctx.
-  router.get('home', '/', (ctx) => {
+  router.get('/', (ctx) => {
     const view = new TutorialViews(ctx);
     render(ctx, 'home', { ...view.home(), view });
   });
-  router.get('hello', '/howdy', (ctx) => {
+  router.get('/howdy', (ctx) => {
     const view = new TutorialViews(ctx);
     render(ctx, 'hello', { ...view.hello(), view });
   });
+  // #endregion routes
 
-  app.use(errorPages(render)); // first, so it sees every error below it
+  app.use(securityHeaders()); // outermost: every response gets them, error pages too
+  app.use(errorPages(render)); // next, so it sees every error below it
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method
   return app;

@@ -6,7 +6,8 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { sessions } from '../src/session.ts';
+import createSession from 'koa-session';
+import { SESSION_COOKIE } from '../src/session.ts';
 
 interface Visit {
   path: string;
@@ -30,7 +31,7 @@ export function createApp({ keys }: { keys: string[] }): Koa {
   const router = new Router();
   router.get('/', recordVisit);
   router.get('/howdy', recordVisit);
-  app.use(sessions(app));
+  app.use(createSession({ key: SESSION_COOKIE }, app)); // koa-session as it comes: no shape check
   app.use(router.routes());
   return app;
 }

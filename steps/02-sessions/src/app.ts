@@ -1,13 +1,14 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { errorPages } from './errors.ts';
+import { securityHeaders } from './headers.ts';
 import { createRenderer } from './render.ts';
 import { sessions } from './session.ts';
 import { TutorialViews } from './views.ts';
 
 export interface AppOptions {
   // 'development' re-reads templates on every request; any other value caches them.
-  // Default: NODE_ENV, else 'development' (Koa's own rule).
+  // Default: NODE_ENV, else 'development' (Koa reads it when this is not given).
   env?: string;
   // Secrets that sign the session cookie. The first signs; every one verifies, so a
   // retired key can stay at the end of the list until its cookies have expired.
@@ -16,31 +17,35 @@ export interface AppOptions {
   secureCookies?: boolean;
   // Trust X-Forwarded-Proto and friends from a proxy in front of the app.
   trustProxy?: boolean;
+  // The templates' folder; default: views/ in this step.
+  views?: string;
 }
 
 // The app factory: every call builds a new app, router and template engine, and
 // importing this file builds nothing. Tests make as many apps as they like; only
 // src/server.ts listens.
-export function createApp(options: AppOptions): Koa {
-  const { env, keys, secureCookies = false, trustProxy = false } = options ?? {};
+export function createApp({ env, keys, secureCookies = false, trustProxy = false, views }: AppOptions): Koa {
   if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => typeof key === 'string' && key)) {
     throw new TypeError('createApp: options.keys must be a non-empty array of secret strings');
   }
   const app = new Koa({ env, keys, proxy: trustProxy });
-  const render = createRenderer({ cache: app.env !== 'development' });
+  const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
+  // #region routes
   // A new TutorialViews for every request, created with that request's ctx.
-  router.get('home', '/', (ctx) => {
+  router.get('/', (ctx) => {
     const view = new TutorialViews(ctx);
     render(ctx, 'home', { ...view.home(), view });
   });
-  router.get('hello', '/howdy', (ctx) => {
+  router.get('/howdy', (ctx) => {
     const view = new TutorialViews(ctx);
     render(ctx, 'hello', { ...view.hello(), view });
   });
+  // #endregion routes
 
-  app.use(errorPages(render)); // first, so it sees every error below it
+  app.use(securityHeaders()); // outermost: every response gets them, error pages too
+  app.use(errorPages(render)); // next, so it sees every error below it
   app.use(sessions(app, { secure: secureCookies })); // ctx.session for everything below
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method

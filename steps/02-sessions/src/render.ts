@@ -3,15 +3,15 @@ import { Eta } from 'eta';
 import type { Context } from 'koa';
 
 // A constant, not state: where the templates live never changes while the app runs.
-const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
+export const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 
 export type Render = (ctx: Context, template: string, data: object) => void;
 
 // One template engine per app. With `cache: false` (development) eta reads a template
 // again on every render, so an edited template shows on the next reload; with
 // `cache: true` it compiles each template once. Escaping is on: `<%= %>` escapes HTML.
-export function createRenderer({ cache }: { cache: boolean }): Render {
-  const eta = new Eta({ views: viewsDir, cache });
+export function createRenderer({ cache, views = VIEWS_DIR }: { cache: boolean; views?: string }): Render {
+  const eta = new Eta({ views, cache });
   return function render(ctx, template, data) {
     ctx.type = 'html';
     ctx.body = eta.render(template, data);

@@ -21,11 +21,8 @@ export class TutorialViews {
   // Pyramid's counter property: reading it counts one more page view for this visitor.
   // The count lives in the visitor's session, so it is per browser, not per URL.
   get counter(): number {
-    const session = this.session;
-    // The cookie is signed, but it may come from an older version of the app: trust only a number.
-    const previous = Number.isSafeInteger(session.counter) ? (session.counter as number) : 0;
-    session.counter = previous + 1;
-    return session.counter;
+    this.session.counter = (this.session.counter ?? 0) + 1;
+    return this.session.counter;
   }
   // #endregion counter
 

@@ -1,10 +1,16 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../src/app.ts';
+import { VIEWS_DIR } from '../src/render.ts';
+import { TutorialViews } from '../src/views.ts';
 
 // Functional tests: real HTTP requests through the app's own server (supertest
 // listens on a free port for each request).
-const app = () => request(createApp({ env: 'test', keys: ['test key'] }).callback());
+const options = { env: 'test', keys: ['test key'] };
+const app = () => request(createApp(options).callback());
 
 describe('GET /', () => {
   it('greets the Home View', async () => {
@@ -52,4 +58,66 @@ describe('HEAD /', () => {
     const res = await app().head('/').expect(200).expect('Content-Type', /html/);
     expect(res.text).to.equal(undefined);
   });
+});
+
+describe('every response', () => {
+  for (const [what, path] of [
+    ['a page', '/'],
+    ['the 404 page', '/no/such/page'],
+  ]) {
+    it(`${what} carries the security headers`, async () => {
+      const res = await app().get(path);
+      expect(res.headers['content-security-policy'])
+        .to.contain("default-src 'self'")
+        .and.contain("frame-ancestors 'none'")
+        .and.contain("form-action 'self'");
+      expect(res.headers['x-content-type-options']).to.equal('nosniff');
+      expect(res.headers['referrer-policy']).to.equal('same-origin');
+    });
+  }
+});
+
+describe('createApp', () => {
+  // Which view object answered each request, and with which ctx.
+  function recordViews() {
+    const seen: Array<{ view: TutorialViews; ctx: unknown }> = [];
+    const { hello } = TutorialViews.prototype;
+    TutorialViews.prototype.hello = function (this: TutorialViews) {
+      seen.push({ view: this, ctx: this.ctx });
+      return hello.call(this);
+    };
+    return { seen, restore: () => (TutorialViews.prototype.hello = hello) };
+  }
+
+  it('makes a new view for every request, holding that request’s ctx', async () => {
+    const { seen, restore } = recordViews();
+    try {
+      const server = app();
+      await server.get('/howdy');
+      await server.get('/howdy');
+    } finally {
+      restore();
+    }
+    expect(seen).to.have.length(2);
+    expect(seen[0].view).to.not.equal(seen[1].view);
+    expect(seen[0].view.ctx).to.equal(seen[0].ctx).and.not.equal(seen[1].ctx);
+  });
+
+  // #region reload
+  it('in development, shows an edited template on the next request; otherwise keeps the first', async () => {
+    const views = await mkdtemp(join(tmpdir(), 'views-'));
+    try {
+      await cp(VIEWS_DIR, views, { recursive: true });
+      const dev = request(createApp({ ...options, env: 'development', views }).callback());
+      const prod = request(createApp({ ...options, env: 'production', views }).callback());
+      for (const server of [dev, prod]) expect((await server.get('/howdy')).text).to.contain('Hi Hello View');
+      const hello = join(views, 'hello.eta');
+      await writeFile(hello, (await readFile(hello, 'utf8')).replace('Hi ', 'Howdy, '));
+      expect((await dev.get('/howdy')).text).to.contain('<h1>Howdy, Hello View</h1>');
+      expect((await prod.get('/howdy')).text).to.contain('<h1>Hi Hello View</h1>');
+    } finally {
+      await rm(views, { recursive: true, force: true });
+    }
+  });
+  // #endregion reload
 });

@@ -213,3 +213,17 @@ describe('pitfall 5: a secret in the source', () => {
   });
 });
 // #endregion pitfall-5
+
+// #region pitfall-6
+describe('pitfall 6: a cookie session cannot be revoked', () => {
+  it('this step too: an old cookie, sent again, brings the old session back', async () => {
+    const server = app();
+    const first = await request(server).get('/'); // Count 1: someone keeps this cookie
+    const visitor = request.agent(server);
+    await visitor.get('/').set('Cookie', cookieHeader(first)); // Count 2
+    expect(count(await visitor.get('/'))).to.equal(3);
+    // The server kept nothing it could mark as used up: the old cookie is as good as new.
+    expect(count(await request(server).get('/').set('Cookie', cookieHeader(first)))).to.equal(2);
+  });
+});
+// #endregion pitfall-6

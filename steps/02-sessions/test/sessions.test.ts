@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
-import { SESSION_COOKIE } from '../src/session.ts';
+import { SESSION_COOKIE, sessionCookieName } from '../src/session.ts';
 import {
   cookieHeader,
   sessionSetCookie,
@@ -125,5 +125,73 @@ describe('createApp', () => {
     expect(() => createApp({})).to.throw(TypeError, 'createApp: options.keys must be a non-empty array');
     expect(() => createApp({ keys: [] })).to.throw(TypeError, 'options.keys');
     expect(() => createApp({ keys: [''] })).to.throw(TypeError, 'options.keys');
+  });
+});
+
+describe('a correctly signed session in a shape this app never writes', () => {
+  // Each is signed with the app's key, as an older version of the app (or a bug) might
+  // have written it. JSON text, so that keys such as __proto__ arrive as they would.
+  const shapes = [
+    '{"csrf":{"a":1}}',
+    '{"csrf":5,"counter":3}',
+    '{"__proto__":{"counter":5}}',
+    '{"toJSON":"x"}',
+    '{"counter":"x"}',
+    '{"counter":-1}',
+    '{"counter":1e300}',
+    '{"items":"tea"}',
+    '{"items":["tea",5]}',
+    '{"flash":{"info":5}}',
+    '{"flash":[]}',
+    '{"maxAge":5}',
+    '{"_requireSave":true}',
+    '{"isNew":1}',
+    '{"_expire":"soon"}',
+    'null',
+    '[1,2,3]',
+    '"text"',
+  ];
+  for (const json of shapes) {
+    it(`${json}: a fresh session, a 200, and the count goes on`, async () => {
+      const server = app();
+      const cookie = sessionCookie(Buffer.from(json).toString('base64'), 'test key');
+      const page = await request(server).get('/').set('Cookie', cookie).expect(200);
+      expect(count(page)).to.equal(1);
+      // The count goes on from the fresh session.
+      expect(count(await request(server).get('/').set('Cookie', cookieHeader(page)))).to.equal(2);
+    });
+  }
+});
+
+describe('a HEAD request', () => {
+  it('changes nothing: no visit counted, no cookie sent', async () => {
+    const visitor = request.agent(app());
+    await visitor.get('/'); // Count 1
+    const head = await visitor.head('/').expect(200);
+    expect(head.headers['set-cookie']).to.equal(undefined);
+    expect(count(await visitor.get('/'))).to.equal(2);
+  });
+
+  it('starts no session for a new visitor', async () => {
+    const res = await request(app()).head('/howdy').expect(200);
+    expect(res.headers['set-cookie']).to.equal(undefined);
+  });
+});
+
+describe('pages about one visitor', () => {
+  for (const path of ['/', '/howdy']) {
+    it(`${path} may not be stored by any cache`, async () => {
+      await request(app()).get(path).expect(200).expect('Cache-Control', 'no-store');
+    });
+  }
+});
+
+describe('the session cookie over HTTPS', () => {
+  it('is named __Host-, is Secure, and has Path=/ and no Domain', async () => {
+    const server = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
+    const res = await request(server).get('/').set('X-Forwarded-Proto', 'https');
+    const header = sessionSetCookie(res, sessionCookieName(true));
+    expect(header).to.match(/^__Host-tutorial\.session=/).and.match(/; path=\/;/i).and.match(/; secure/i);
+    expect(header).to.not.match(/; domain=/i);
   });
 });

@@ -32,10 +32,6 @@ describe('TutorialViews', () => {
     expect(new TutorialViews(fakeContext({ counter: 41 })).counter).to.equal(42);
   });
 
-  it('counter ignores a count that is not a whole number', () => {
-    expect(new TutorialViews(fakeContext({ counter: 'abc' })).counter).to.equal(1);
-  });
-
   it('counter says what is missing when there is no session', () => {
     expect(() => new TutorialViews(fakeContext(null)).counter).to.throw(
       TypeError,

@@ -13,6 +13,7 @@ import type * as globalCounter from '../pitfalls/global-counter.ts';
 import * as hardcodedSecret from '../pitfalls/hardcoded-secret.ts';
 import * as sessionHistory from '../pitfalls/session-history.ts';
 import { launchBrowser } from './helpers/browser.ts';
+import { addItem, cart, csrfFrom } from './helpers/forms.ts';
 import {
   cookieHeader,
   sessionSetCookie,
@@ -215,3 +216,22 @@ describe('pitfall 5: a secret in the source', () => {
   });
 });
 // #endregion pitfall-5
+
+// #region pitfall-6
+describe('pitfall 6: a cookie session cannot be revoked', () => {
+  it('this step too: an old cookie, sent again, brings the old cart back, and its token still works', async () => {
+    const server = app();
+    const visitor = request.agent(server);
+    await addItem(visitor, 'tea');
+    const old = await visitor.get('/'); // the cart is [tea]: someone keeps this cookie
+    await addItem(visitor, 'milk');
+    expect(cart(await visitor.get('/'))).to.deep.equal(['tea', 'milk']);
+    // The server kept nothing it could mark as used up: the old cookie is as good as new.
+    const replay = request.agent(server);
+    expect(cart(await replay.get('/').set('Cookie', cookieHeader(old)))).to.deep.equal(['tea']);
+    const res = await replay.post('/items').type('form').send({ _csrf: csrfFrom(old), item: 'cake' });
+    expect(res.status).to.equal(303);
+    expect(cart(await replay.get('/'))).to.deep.equal(['tea', 'cake']);
+  });
+});
+// #endregion pitfall-6

@@ -10,16 +10,16 @@ export const decodeSession = (value: string) => JSON.parse(Buffer.from(value, 'b
 
 // The signature cookie: HMAC-SHA1 of "name=value" keyed with the secret, in base64url
 // (what the `cookies` package under Koa computes with app.keys[0]).
-export const sign = (value: string, key: string) =>
-  createHmac('sha1', key).update(`${SESSION_COOKIE}=${value}`).digest('base64url');
+export const sign = (value: string, key: string, name = SESSION_COOKIE) =>
+  createHmac('sha1', key).update(`${name}=${value}`).digest('base64url');
 
 // A Cookie request header carrying `value` and its signature made with `key`.
-export const sessionCookie = (value: string, key: string) =>
-  `${SESSION_COOKIE}=${value}; ${SESSION_COOKIE}.sig=${sign(value, key)}`;
+export const sessionCookie = (value: string, key: string, name = SESSION_COOKIE) =>
+  `${name}=${value}; ${name}.sig=${sign(value, key, name)}`;
 
 // The whole Set-Cookie header (value and attributes) a response sends for the session.
-export const sessionSetCookie = (res: Response) =>
-  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith(`${SESSION_COOKIE}=`));
+export const sessionSetCookie = (res: Response, name = SESSION_COOKIE) =>
+  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith(`${name}=`));
 
 // The cookies a response sets, by name.
 export function setCookies(res: Response): Record<string, string> {
