@@ -1,9 +1,14 @@
-// How long each step's `npm test` takes, as a learner runs it: `npm run bench`.
-// Times whole runs (start-up included), with and without the real-browser tests, and
+// How long each step's `npm test` takes, as a learner runs it: `npm run bench [runs]`.
+// Times whole runs (start-up included), without and with the real-browser tests, and
 // prints the median of a few runs. A benchmark, not a test: it never fails on speed.
+import { existsSync } from 'node:fs';
 import { npm, root, stepDirs } from './npm.ts';
 
 const runs = Number(process.argv[2] ?? 3);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('usage: npm run bench -- [runs]   runs: a whole number, 1 or more (default 3)');
+  process.exit(2);
+}
 
 function time(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const start = performance.now();
@@ -15,16 +20,25 @@ function time(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
+// The median of `runs` timings, with a dot on stderr for each run so a long bench shows life.
 async function median(cwd: string, env: NodeJS.ProcessEnv) {
   const times: number[] = [];
-  for (let run = 0; run < runs; run += 1) times.push(await time(cwd, env));
-  return (times.sort((a, b) => a - b)[Math.floor(runs / 2)] / 1000).toFixed(2);
+  for (let run = 0; run < runs; run += 1) {
+    times.push(await time(cwd, env));
+    process.stderr.write('.');
+  }
+  return `${(times.sort((a, b) => a - b)[Math.floor(runs / 2)] / 1000).toFixed(2)} s`;
 }
 
-console.log(`step               without browser   with browser (if installed)   median of ${runs}`);
+console.log(`Median of ${runs} runs of each step's \`npm test\`, on Node ${process.version}`);
+console.log(`${'step'.padEnd(18)} ${'without browser'.padEnd(17)} with browser`);
 for (const step of await stepDirs()) {
   const cwd = `${root}/steps/${step}`;
+  process.stderr.write(`${step} `);
   const fast = await median(cwd, { ...process.env, SKIP_BROWSER: '1', REQUIRE_BROWSER: '' });
-  const full = await median(cwd, { ...process.env, SKIP_BROWSER: '' });
-  console.log(`${step.padEnd(18)} ${`${fast} s`.padEnd(17)} ${full} s`);
+  // Only the steps with browser tests get the second column.
+  const hasBrowser = existsSync(`${cwd}/test/helpers/browser.ts`);
+  const full = hasBrowser ? await median(cwd, { ...process.env, SKIP_BROWSER: '' }) : '-';
+  process.stderr.write('\n');
+  console.log(`${step.padEnd(18)} ${fast.padEnd(17)} ${full}`);
 }

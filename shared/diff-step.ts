@@ -1,22 +1,27 @@
 // What a step changed relative to the step before it:
-//   npm run diff -- 02            the whole diff of steps/02-* against steps/01-*
-//   npm run diff -- 02 --stat     one line per changed file: lines added, removed
-// Installed and generated files (node_modules, coverage, ...) are left out.
+//   npm run diff -- 02              the whole diff of steps/02-* against steps/01-*
+//   npm run diff -- 02 --code       the same without the lesson's Markdown
+//   npm run diff -- 02 src views    only these folders or files
+//   npm run diff -- 02 --stat       one line per changed file: lines added, removed
+// Installed and generated files (node_modules, reports, ...) are left out. The diff goes
+// through git's pager once, as `git diff` would show it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { root, stepDirs } from './npm.ts';
 
 const stepsDir = join(root, 'steps');
-const skip = new Set(['node_modules', 'coverage', 'dist', '.DS_Store']);
-const [wanted, ...options] = process.argv.slice(2);
-const stat = options.includes('--stat');
+const skip = new Set(['node_modules', 'coverage', 'reports', 'data', '.stryker-tmp', 'dist', '.DS_Store']);
+const [wanted, ...rest] = process.argv.slice(2);
+const stat = rest.includes('--stat');
+const code = rest.includes('--code');
+const only = rest.filter((arg) => !arg.startsWith('--')).map((path) => path.replace(/[\\/]+$/, ''));
 
 const steps = await stepDirs();
 const index = steps.findIndex((step) => wanted && step.startsWith(wanted));
 if (index < 1) {
   console.error(
-    `usage: npm run diff -- <step> [--stat]   where <step> is one of: ${steps.slice(1).join(', ')}`,
+    `usage: npm run diff -- <step> [--code] [--stat] [paths...]   where <step> is one of: ${steps.slice(1).join(', ')}`,
   );
   process.exit(2);
 }
@@ -28,24 +33,40 @@ function files(dir: string): string[] {
     .flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 const list = (step: string) =>
-  files(join(stepsDir, step)).map((file) => relative(join(stepsDir, step), file));
+  files(join(stepsDir, step)).map((file) => relative(join(stepsDir, step), file).replaceAll('\\', '/'));
+const wantedPath = (path: string) =>
+  (!code || !path.endsWith('.md')) &&
+  (only.length === 0 || only.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
 // git diff --no-index compares files outside any repository, run from steps/ so that
 // paths read "01-view_classes/src/app.ts"; /dev/null stands for a file one side lacks.
 const side = (step: string, path: string) =>
-  existsSync(join(stepsDir, step, path)) ? join(step, path).replaceAll('\\', '/') : '/dev/null';
+  existsSync(join(stepsDir, step, path)) ? `${step}/${path}` : '/dev/null';
 
-console.log(`steps/${before} -> steps/${after}`);
-for (const path of [...new Set([...list(before), ...list(after)])].sort()) {
+const color = process.stdout.isTTY ? '--color=always' : '--color=never';
+let output = `steps/${before} -> steps/${after}\n`;
+for (const path of [...new Set([...list(before), ...list(after)])].sort().filter(wantedPath)) {
   const args = [
     'diff',
     '--no-index',
-    stat ? '--numstat' : '--color=auto',
+    stat ? '--numstat' : color,
     '--',
     side(before, path),
     side(after, path),
   ];
-  const git = spawnSync('git', args, { cwd: stepsDir, stdio: stat ? 'pipe' : 'inherit', encoding: 'utf8' });
+  const git = spawnSync('git', args, { cwd: stepsDir, encoding: 'utf8' });
   if (git.error) throw new Error(`diff: could not run git (${git.error.message}); is git installed?`);
-  const [added, removed] = (git.stdout ?? '').split('\t');
-  if (stat && added) console.log(`+${added.padEnd(4)} -${removed.padEnd(4)} ${path}`);
+  const [added, removed] = git.stdout.split('\t');
+  output += stat ? (added ? `+${added.padEnd(4)} -${removed.padEnd(4)} ${path}\n` : '') : git.stdout;
 }
+
+// One pager for the whole diff (git's own: GIT_PAGER, core.pager, PAGER or less).
+const pager =
+  process.stdout.isTTY && spawnSync('git', ['var', 'GIT_PAGER'], { encoding: 'utf8' }).stdout?.trim();
+if (pager && pager !== 'cat') {
+  spawnSync(pager, {
+    input: output,
+    stdio: ['pipe', 'inherit', 'inherit'],
+    shell: true,
+    env: { LESS: 'FRX', ...process.env },
+  });
+} else process.stdout.write(output);

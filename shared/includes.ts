@@ -7,9 +7,15 @@
 //   <!-- /include -->
 //
 // A region is the lines between `// #region routes` and `// #endregion routes` (or the
-// same words in an HTML or eta comment). `npm run docs:check` fails when an include
-// points at nothing or its copy is out of date, and when a relative link points at no
-// file; `npm run docs:write` refreshes every copy.
+// same words in an HTML or eta comment).
+//
+// A number in the prose can come from the code the same way:
+//   at most <!-- value: src/cart.ts#MAX_ITEMS -->20<!-- /value --> items
+// shows the value of `export const MAX_ITEMS = 20;` in that file.
+//
+// `npm run docs:check` fails when an include or a value points at nothing or its copy is
+// out of date, and when a relative link points at no file; `npm run docs:write`
+// refreshes every copy.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -19,6 +25,13 @@ const write = process.argv.includes('--write');
 // An include may be indented (inside a list item): its fence and closing comment share the indent.
 const include = /^([ \t]*)<!-- include: (\S+?) -->\n\1```(\w*)\n([\s\S]*?)\1```\n\1<!-- \/include -->/gm;
 const regionMark = /#(end)?region\b/;
+const valueInclude = /<!-- value: (\S+?)#(\w+) -->(.*?)<!-- \/value -->/g;
+
+// The value of `export const NAME = value;` in a file's text: a number or a string literal.
+export function constantIn(text: string, name: string): string | undefined {
+  const literal = new RegExp(`^export const ${name}(?::[^=]+)? = ([^;\n]+);`, 'm').exec(text)?.[1];
+  return literal?.replace(/^(['"])(.*)\1$/, '$2').replaceAll('_', '');
+}
 
 export function extract(text: string, region?: string): string | undefined {
   const lines = text.split('\n');
@@ -65,7 +78,18 @@ for (const file of await markdownFiles(root)) {
       return `${indent}<!-- include: ${target} -->\n${indent}\`\`\`${lang}\n${copy}${indent}\`\`\`\n${indent}<!-- /include -->`;
     },
   );
-  if (write && updated !== text) writeFileSync(file, updated);
+  const withValues = updated.replace(
+    valueInclude,
+    (whole, path: string, constant: string, old: string, at: number) => {
+      const source = resolve(dirname(file), path);
+      const value = existsSync(source) ? constantIn(readFileSync(source, 'utf8'), constant) : undefined;
+      const where = `${name}:${updated.slice(0, at).split('\n').length}: value ${path}#${constant}`;
+      if (value === undefined) problems.push(`${where} points at nothing`);
+      else if (value !== old && !write) problems.push(`${where} is out of date`);
+      return value === undefined ? whole : `<!-- value: ${path}#${constant} -->${value}<!-- /value -->`;
+    },
+  );
+  if (write && withValues !== text) writeFileSync(file, withValues);
 
   const opened = text.match(/^[ \t]*<!-- include: /gm)?.length ?? 0;
   const complete = text.match(include)?.length ?? 0;

@@ -191,7 +191,10 @@ describe('the session cookie over HTTPS', () => {
     const server = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
     const res = await request(server).get('/').set('X-Forwarded-Proto', 'https');
     const header = sessionSetCookie(res, sessionCookieName(true));
-    expect(header).to.match(/^__Host-tutorial\.session=/).and.match(/; path=\/;/i).and.match(/; secure/i);
+    expect(header)
+      .to.match(/^__Host-tutorial\.session=/)
+      .and.match(/; path=\/;/i)
+      .and.match(/; secure/i);
     expect(header).to.not.match(/; domain=/i);
   });
 });

@@ -49,7 +49,7 @@ export function isSessionData(data: unknown): data is SessionData {
 // The cookie's name. Its signature travels in a second cookie, `tutorial.session.sig`.
 // Over HTTPS the name starts with `__Host-`: browsers then accept it only if it is
 // Secure, has Path=/ and no Domain, so a page on a sibling subdomain cannot plant a
-// session of its own choosing under this name (see the lesson on CSRF).
+// session of its own choosing under this name.
 export const SESSION_COOKIE = 'tutorial.session';
 export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
 

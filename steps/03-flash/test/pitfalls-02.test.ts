@@ -229,7 +229,10 @@ describe('pitfall 6: a cookie session cannot be revoked', () => {
     // The server kept nothing it could mark as used up: the old cookie is as good as new.
     const replay = request.agent(server);
     expect(cart(await replay.get('/').set('Cookie', cookieHeader(old)))).to.deep.equal(['tea']);
-    const res = await replay.post('/items').type('form').send({ _csrf: csrfFrom(old), item: 'cake' });
+    const res = await replay
+      .post('/items')
+      .type('form')
+      .send({ _csrf: csrfFrom(old), item: 'cake' });
     expect(res.status).to.equal(303);
     expect(cart(await replay.get('/'))).to.deep.equal(['tea', 'cake']);
   });

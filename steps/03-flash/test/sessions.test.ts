@@ -203,7 +203,10 @@ describe('the session cookie over HTTPS', () => {
     const server = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
     const res = await request(server).get('/').set('X-Forwarded-Proto', 'https');
     const header = sessionSetCookie(res, sessionCookieName(true));
-    expect(header).to.match(/^__Host-tutorial\.session=/).and.match(/; path=\/;/i).and.match(/; secure/i);
+    expect(header)
+      .to.match(/^__Host-tutorial\.session=/)
+      .and.match(/; path=\/;/i)
+      .and.match(/; secure/i);
     expect(header).to.not.match(/; domain=/i);
   });
 });
@@ -235,7 +238,12 @@ describe('a session planted by a sibling subdomain', () => {
   });
 
   it('over HTTPS, cannot take the __Host- cookie’s place, so the forged post is refused', async () => {
-    const server = createApp({ env: 'test', keys: ['test key'], secureCookies: true, trustProxy: true }).callback();
+    const server = createApp({
+      env: 'test',
+      keys: ['test key'],
+      secureCookies: true,
+      trustProxy: true,
+    }).callback();
     const hostName = sessionCookieName(true);
     // Browsers refuse a __Host- cookie with a Domain, so the planted one has another name
     // (signed here as the app would sign it, which is more than an attacker can do).

@@ -4,8 +4,17 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 
+// An environment switch: unset, empty, `0`, `false` or `no` mean no.
+const on = (name: string) => !/^(|0|false|no)$/i.test(process.env[name]?.trim() ?? '');
+
+// CHROMIUM_PATH, when set, must name a browser that exists: a typo should not quietly
+// fall back to another browser, or skip the tests.
+const chosen = process.env.CHROMIUM_PATH;
+if (chosen && !existsSync(chosen)) {
+  throw new Error(`CHROMIUM_PATH is set to ${chosen}, which does not exist; fix it or unset it`);
+}
 const candidates = [
-  process.env.CHROMIUM_PATH,
+  chosen,
   '/usr/bin/chromium', // Debian and Ubuntu packages
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome',
@@ -22,8 +31,8 @@ let launched: Promise<Browser> | undefined;
 // set, as CI does: then a missing browser fails. Every suite shares one browser, and
 // gets a context of its own from it (its own cookies): starting Chromium takes a while.
 export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
-  if (!executablePath || (process.env.SKIP_BROWSER && !process.env.REQUIRE_BROWSER)) {
-    if (process.env.REQUIRE_BROWSER) {
+  if (!executablePath || (on('SKIP_BROWSER') && !on('REQUIRE_BROWSER'))) {
+    if (on('REQUIRE_BROWSER')) {
       throw new Error('REQUIRE_BROWSER is set but no Chromium was found; set CHROMIUM_PATH');
     }
     context.skip();
