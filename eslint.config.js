@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['**/node_modules/', '**/coverage/'] },
+  { ignores: ['**/node_modules/', '**/coverage/', '**/.stryker-tmp/'] }, // the last: `npm run mutate`
   js.configs.recommended,
   tseslint.configs.recommended,
   prettier,

@@ -35,4 +35,40 @@ describe('errorPages', () => {
     expect(res.text).to.contain('Item &lt;b&gt;too&lt;/b&gt; long');
     expect(logged).to.have.length(0);
   });
+
+  it('keeps the headers an error asks for, such as Allow on a 405', async () => {
+    const error = Object.assign(new Error('no'), { status: 405, expose: true, headers: { Allow: 'GET' } });
+    const res = await request(failingApp(error).app.callback()).get('/').expect(405);
+    expect(res.headers.allow).to.equal('GET');
+  });
+
+  for (const status of [302, 600]) {
+    it(`turns an error with status ${status} (not an error status) into a 500 page`, async () => {
+      const error = Object.assign(new Error('odd'), { status });
+      const res = await request(failingApp(error).app.callback()).get('/').expect(500);
+      expect(res.text).to.contain('<h1>500 Internal Server Error</h1>');
+    });
+  }
+
+  // Statuses set without throwing: an error status with no body gets the page; any
+  // status with a body of its own keeps it.
+  function statusApp(status: number, body?: string) {
+    const app = new Koa();
+    app.use(errorPages(createRenderer({ cache: false })));
+    app.use((ctx) => {
+      ctx.status = status;
+      if (body !== undefined) ctx.body = body;
+    });
+    return request(app.callback());
+  }
+
+  it('renders the page for an error status left without a body', async () => {
+    const res = await statusApp(400).get('/').expect(400);
+    expect(res.text).to.contain('<h1>400 Bad Request</h1>');
+  });
+
+  it('leaves a response alone that has a body of its own, or no error', async () => {
+    await statusApp(418, 'short and stout').get('/').expect(418, 'short and stout');
+    await statusApp(204).get('/').expect(204, '');
+  });
 });

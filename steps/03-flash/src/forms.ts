@@ -10,14 +10,11 @@ export function parseForm({ limit = FORM_LIMIT_BYTES }: { limit?: number } = {})
     enableTypes: ['form'], // HTML forms only: application/x-www-form-urlencoded
     formLimit: limit, // stops reading past the limit (at once, when Content-Length says so): 413
     onError(error, ctx) {
-      // A body that cannot be read is the client's mistake: 400, unless the parser
-      // already chose a 4xx (413 too large, 415 an unknown Content-Encoding).
-      const status = (error as { status?: number }).status;
-      const clientStatus = status && status >= 400 && status < 500 ? status : 400;
-      ctx.throw(
-        clientStatus,
-        clientStatus === 413 ? `The form was larger than ${limit} bytes.` : 'The form could not be read.',
-      );
+      // A body that cannot be read is the client's mistake: 413 when it is too large,
+      // 415 when its Content-Encoding is unknown, else 400.
+      const { status } = error as { status?: number };
+      if (status === 413) ctx.throw(413, `The form was larger than ${limit} bytes.`);
+      ctx.throw(status === 415 ? 415 : 400, 'The form could not be read.');
     },
   });
   return function parseForm(ctx, next) {

@@ -160,6 +160,7 @@ describe('POST /items with a body the app cannot use', () => {
       .send({ _csrf: token, item: 'x'.repeat(5000) });
     expect(res.status).to.equal(413);
     expect(res.text).to.contain('413 Payload Too Large');
+    expect(res.text).to.contain(`The form was larger than ${FORM_LIMIT_BYTES} bytes.`);
     expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
   });
 
@@ -191,6 +192,19 @@ describe('POST /items with a body the app cannot use', () => {
     expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
   });
 
+  it('answers 415 for a Content-Encoding it cannot undo, and loses nothing', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'tea');
+    const res = await visitor
+      .post('/items')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Content-Encoding', 'nonsense')
+      .send('item=milk');
+    expect(res.status).to.equal(415);
+    expect(res.text).to.contain('The form could not be read.');
+    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
+  });
+
   it('answers 400 for an item sent twice', async () => {
     const visitor = request.agent(app());
     const token = csrfFrom(await visitor.get('/'));
@@ -202,7 +216,8 @@ describe('POST /items with a body the app cannot use', () => {
   it('answers 415 for JSON, and loses nothing', async () => {
     const visitor = request.agent(app());
     await addItem(visitor, 'tea');
-    await visitor.post('/items').send({ item: 'milk' }).expect(415);
+    const res = await visitor.post('/items').send({ item: 'milk' }).expect(415);
+    expect(res.text).to.contain('Send the form as application/x-www-form-urlencoded.');
     expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
   });
 

@@ -127,6 +127,9 @@ describe('createApp', () => {
     expect(() => createApp({})).to.throw(TypeError, 'createApp: options.keys must be a non-empty array');
     expect(() => createApp({ keys: [] })).to.throw(TypeError, 'options.keys');
     expect(() => createApp({ keys: [''] })).to.throw(TypeError, 'options.keys');
+    expect(() => createApp({ keys: ['a key', ''] })).to.throw(TypeError, 'options.keys');
+    // @ts-expect-error: the mistake under test
+    expect(() => createApp({ keys: ['a key', 5] })).to.throw(TypeError, 'options.keys');
   });
 });
 
