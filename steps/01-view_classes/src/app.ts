@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import Router from '@koa/router';
+import serve from 'koa-static';
 import { errorPages } from './errors.ts';
 import { securityHeaders } from './headers.ts';
 import { createRenderer } from './render.ts';
@@ -12,6 +14,9 @@ export interface AppOptions {
   // The templates' folder; default: views/ in this step.
   views?: string;
 }
+
+// A constant, not state: the folder of files served as they are (the stylesheet).
+const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
 // The app factory: every call builds a new app, router and template engine, and
 // importing this file builds nothing. Tests make as many apps as they like; only
@@ -35,6 +40,9 @@ export function createApp({ env, views }: AppOptions = {}): Koa {
 
   app.use(securityHeaders()); // outermost: every response gets them, error pages too
   app.use(errorPages(render)); // next, so it sees every error below it
+  // The stylesheet is the same for every visitor: browsers may keep it for an hour,
+  // except in development, where an edit shows on the next reload.
+  app.use(serve(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method
   return app;

@@ -30,17 +30,18 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
-// The responses not yet sent. Once shutting down, each one (and any that arrives after)
-// says `Connection: close`, so its keep-alive connection ends with it.
+// The requests in progress. Once shutting down, each of their responses (and of any that
+// arrive later) is the last on its connection: Node then sends `Connection: close`, even
+// if the app cleared the headers, and closes the connection after the response.
 let stopping = false;
-const unsent = new Set<ServerResponse>();
+const inProgress = new Set<ServerResponse>();
 const lastOnItsConnection = (response: ServerResponse) => {
-  if (!response.headersSent) response.setHeader('Connection', 'close');
+  response.shouldKeepAlive = false;
 };
 server.on('request', (_request, response: ServerResponse) => {
   if (stopping) return lastOnItsConnection(response);
-  unsent.add(response);
-  response.on('close', () => unsent.delete(response));
+  inProgress.add(response);
+  response.once('close', () => inProgress.delete(response));
 });
 
 // Ctrl-C (SIGINT) or a process manager's SIGTERM: stop accepting connections, close the
@@ -51,7 +52,7 @@ function shutDown(signal: NodeJS.Signals) {
   if (stopping) process.exit(1);
   stopping = true;
   console.log(`${signal}: shutting down, waiting up to ${config.shutdownTimeout}s for requests in flight`);
-  unsent.forEach(lastOnItsConnection);
+  inProgress.forEach(lastOnItsConnection);
   server.close(() => process.exit(0));
   server.closeIdleConnections();
   setTimeout(() => {

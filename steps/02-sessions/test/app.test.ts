@@ -60,6 +60,27 @@ describe('HEAD /', () => {
   });
 });
 
+describe('GET /style.css', () => {
+  it('serves the stylesheet, cacheable for an hour, with no cookie', async () => {
+    const res = await app()
+      .get('/style.css')
+      .expect(200)
+      .expect('Content-Type', /text\/css/);
+    expect(res.headers['cache-control']).to.equal('max-age=3600');
+    expect(res.headers['set-cookie']).to.equal(undefined);
+    expect(res.text).to.contain('font');
+  });
+
+  it('in development, lets the browser keep it no longer than a reload', async () => {
+    const dev = request(createApp({ ...options, env: 'development' }).callback());
+    await dev.get('/style.css').expect(200).expect('Cache-Control', 'max-age=0');
+  });
+
+  it('is linked from every page', async () => {
+    expect((await app().get('/')).text).to.contain('<link rel="stylesheet" href="/style.css">');
+  });
+});
+
 describe('every response', () => {
   for (const [what, path] of [
     ['a page', '/'],

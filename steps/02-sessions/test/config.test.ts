@@ -5,6 +5,39 @@ import { DEV_SESSION_KEY, loadConfig } from '../src/config.ts';
 const quiet = () => {};
 
 describe('loadConfig', () => {
+  it('has defaults for everything, the development key among them', () => {
+    expect(loadConfig({}, quiet)).to.deep.equal({
+      env: 'development',
+      port: 6543,
+      shutdownTimeout: 10,
+      keys: [DEV_SESSION_KEY],
+      secureCookies: false,
+      trustProxy: false,
+    });
+  });
+
+  it('reads NODE_ENV, PORT, SHUTDOWN_TIMEOUT and the HTTPS settings', () => {
+    const config = loadConfig(
+      {
+        NODE_ENV: 'production',
+        PORT: '8080',
+        SHUTDOWN_TIMEOUT: '2.5',
+        SESSION_KEYS: 'secret',
+        SECURE_COOKIES: 'true',
+        TRUST_PROXY: 'true',
+      },
+      quiet,
+    );
+    expect(config).to.deep.equal({
+      env: 'production',
+      port: 8080,
+      shutdownTimeout: 2.5,
+      keys: ['secret'],
+      secureCookies: true,
+      trustProxy: true,
+    });
+  });
+
   it('reads SESSION_KEYS as a comma-separated list, newest first', () => {
     const { keys } = loadConfig({ SESSION_KEYS: ' newest , older,' }, quiet);
     expect(keys).to.deep.equal(['newest', 'older']);
@@ -31,21 +64,51 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test' }, quiet).keys).to.deep.equal([DEV_SESSION_KEY]);
   });
 
-  it('refuses secure cookies without a trusted proxy, which would fail every request', () => {
-    expect(() => loadConfig({ SECURE_COOKIES: 'true' }, quiet)).to.throw(
-      'SECURE_COOKIES=true needs TRUST_PROXY=true',
-    );
-  });
-
   it('refuses the development key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_KEYS: DEV_SESSION_KEY }, quiet)).to.throw(
       'SESSION_KEYS must be set when NODE_ENV is "production"',
     );
   });
 
-  it('reads the port and the HTTPS settings, with defaults', () => {
-    expect(loadConfig({}, quiet)).to.include({ port: 6543, secureCookies: false, trustProxy: false });
-    const behindProxy = loadConfig({ PORT: '8080', SECURE_COOKIES: 'true', TRUST_PROXY: 'true' }, quiet);
-    expect(behindProxy).to.include({ port: 8080, secureCookies: true, trustProxy: true });
+  it('refuses secure cookies without a trusted proxy, which would fail every request', () => {
+    expect(() => loadConfig({ SECURE_COOKIES: 'true' }, quiet)).to.throw(
+      'SECURE_COOKIES=true needs TRUST_PROXY=true',
+    );
   });
+
+  it('accepts every port from 0 (any free port) to 65535', () => {
+    expect(loadConfig({ PORT: '0' }, quiet).port).to.equal(0);
+    expect(loadConfig({ PORT: '65535' }, quiet).port).to.equal(65535);
+  });
+
+  for (const port of ['abc', '99999', '65536', '', ' 8080', '-1', '80.5', '1e3', '0x50']) {
+    it(`refuses PORT=${JSON.stringify(port)}, saying what a port looks like`, () => {
+      expect(() => loadConfig({ PORT: port }, quiet)).to.throw(
+        `PORT must be a whole number from 0 to 65535, such as PORT=8080 (0 picks a free port), not ${JSON.stringify(port)}`,
+      );
+    });
+  }
+
+  for (const seconds of ['0', '-1', 'abc', '', '3601', '1e3', 'Infinity']) {
+    it(`refuses SHUTDOWN_TIMEOUT=${JSON.stringify(seconds)}, saying what it should be`, () => {
+      expect(() => loadConfig({ SHUTDOWN_TIMEOUT: seconds }, quiet)).to.throw(
+        `SHUTDOWN_TIMEOUT must be a number of seconds above 0 and at most 3600, such as SHUTDOWN_TIMEOUT=10, not ${JSON.stringify(seconds)}`,
+      );
+    });
+  }
+
+  it('reads "false" as false for SECURE_COOKIES and TRUST_PROXY', () => {
+    const config = loadConfig({ SECURE_COOKIES: 'false', TRUST_PROXY: 'false' }, quiet);
+    expect(config).to.include({ secureCookies: false, trustProxy: false });
+  });
+
+  for (const name of ['SECURE_COOKIES', 'TRUST_PROXY']) {
+    for (const value of ['TRUE', 'yes', '1', '', 'true ']) {
+      it(`refuses ${name}=${JSON.stringify(value)}, naming the values it accepts`, () => {
+        expect(() =>
+          loadConfig({ SECURE_COOKIES: 'true', TRUST_PROXY: 'true', [name]: value }, quiet),
+        ).to.throw(`${name} must be "true" or "false" (unset means false), not ${JSON.stringify(value)}`);
+      });
+    }
+  }
 });

@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import Router from '@koa/router';
+import serve from 'koa-static';
 import { verifyCsrf } from './csrf.ts';
 import { errorPages } from './errors.ts';
 import { parseForm } from './forms.ts';
 import { securityHeaders } from './headers.ts';
+import { requireHttps } from './https.ts';
 import { createRenderer } from './render.ts';
 import { sessions } from './session.ts';
 import { TutorialViews } from './views.ts';
@@ -22,6 +25,9 @@ export interface AppOptions {
   // The templates' folder; default: views/ in this step.
   views?: string;
 }
+
+// A constant, not state: the folder of files served as they are (the stylesheet).
+const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
 // The app factory: every call builds a new app, router and template engine, and
 // importing this file builds nothing. Tests make as many apps as they like; only
@@ -50,6 +56,10 @@ export function createApp({ env, keys, secureCookies = false, trustProxy = false
 
   app.use(securityHeaders()); // outermost: every response gets them, error pages too
   app.use(errorPages(render)); // next, so it sees every error below it
+  // The stylesheet is the same for every visitor: browsers may keep it for an hour,
+  // except in development, where an edit shows on the next reload.
+  app.use(serve(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
+  if (secureCookies) app.use(requireHttps()); // before sessions: a Secure cookie cannot be sent over plain HTTP
   app.use(sessions(app, { secure: secureCookies })); // ctx.session for everything below
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method

@@ -1,5 +1,7 @@
 // Settings come from the environment, and this is the only place that reads them:
 // src/server.ts calls loadConfig() once and passes the result to createApp().
+// Every value is checked here, at start-up, so a typo stops the server with a message
+// instead of surfacing later as a strange failure.
 
 // A loud, public development key. Anyone can read it here, so anyone can forge a
 // cookie signed with it: fine on your laptop, refused anywhere else.
@@ -8,9 +10,46 @@ export const DEV_SESSION_KEY = 'dev-only-session-key-everyone-can-read-this-in-t
 export interface Config {
   env: string;
   port: number;
+  // Seconds a shutdown waits for requests in flight before it closes their connections.
+  shutdownTimeout: number;
   keys: string[];
   secureCookies: boolean;
   trustProxy: boolean;
+}
+
+// Shown in an error message: the value as it was set, quotes and all.
+const shown = (value: string) => JSON.stringify(value);
+
+// PORT: digits only, 0 to 65535; 0 lets the system pick a free port. Unset means 6543.
+function portFrom(value: string | undefined): number {
+  if (value === undefined) return 6543;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new Error(
+      `PORT must be a whole number from 0 to 65535, such as PORT=8080 (0 picks a free port), not ${shown(value)}`,
+    );
+  }
+  return Number(value);
+}
+
+// A number of seconds above 0. At most an hour: no process manager waits longer, and a
+// timer cannot wait more than about 24 days.
+function secondsFrom(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 3600) {
+    throw new Error(
+      `${name} must be a number of seconds above 0 and at most 3600, such as ${name}=${fallback}, not ${shown(value)}`,
+    );
+  }
+  return seconds;
+}
+
+// A switch: exactly "true" or "false", unset meaning false. Anything else (TRUE, yes, 1)
+// is refused rather than guessed at: a security setting must not be misread.
+function switchFrom(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new Error(`${name} must be "true" or "false" (unset means false), not ${shown(value)}`);
 }
 
 export function loadConfig(
@@ -18,6 +57,9 @@ export function loadConfig(
   warn: (message: string) => void = console.warn,
 ): Config {
   const env = environment.NODE_ENV ?? 'development';
+  const port = portFrom(environment.PORT);
+  const shutdownTimeout = secondsFrom('SHUTDOWN_TIMEOUT', environment.SHUTDOWN_TIMEOUT, 10);
+
   // SESSION_KEYS="newest,older": the first key signs, every key verifies (rotation).
   const keys = (environment.SESSION_KEYS ?? '')
     .split(',')
@@ -32,18 +74,20 @@ export function loadConfig(
         'newest first. Make one with: node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))"',
     );
   }
-  if (keys.length === 0) {
-    warn('WARNING: SESSION_KEYS is not set; signing session cookies with the public development key.');
-    keys.push(DEV_SESSION_KEY);
-  }
 
-  const secureCookies = environment.SECURE_COOKIES === 'true'; // the site is served over HTTPS
-  const trustProxy = environment.TRUST_PROXY === 'true'; // a TLS-terminating proxy sets X-Forwarded-Proto
+  const secureCookies = switchFrom('SECURE_COOKIES', environment.SECURE_COOKIES); // served over HTTPS
+  const trustProxy = switchFrom('TRUST_PROXY', environment.TRUST_PROXY); // a TLS proxy sets X-Forwarded-Proto
   // This server speaks plain HTTP, so HTTPS means a proxy in front; without trusting it,
   // every request would look unencrypted and every secure cookie would fail.
   if (secureCookies && !trustProxy) {
     throw new Error('SECURE_COOKIES=true needs TRUST_PROXY=true: HTTPS reaches this server through a proxy.');
   }
 
-  return { env, port: Number(environment.PORT ?? 6543), keys, secureCookies, trustProxy };
+  // Warned about last, once nothing else can stop the start.
+  if (keys.length === 0) {
+    warn('WARNING: SESSION_KEYS is not set; signing session cookies with the public development key.');
+    keys.push(DEV_SESSION_KEY);
+  }
+
+  return { env, port, shutdownTimeout, keys, secureCookies, trustProxy };
 }

@@ -1,7 +1,9 @@
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
+import { logError } from './log.ts';
 
 // The only file that listens, and the only one that reads the environment.
 let config: Config;
@@ -12,6 +14,7 @@ try {
   process.exit(1);
 }
 const app = createApp(config);
+app.on('error', logError); // our log instead of Koa's, which traces every visitor who hangs up
 
 const server = app.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
@@ -27,8 +30,36 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
-// Ctrl-C (SIGINT) or a process manager's SIGTERM: stop accepting connections, let
-// requests in flight finish, then exit.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => server.close(() => process.exit(0)));
+// The requests in progress. Once shutting down, each of their responses (and of any that
+// arrive later) is the last on its connection: Node then sends `Connection: close`, even
+// if the app cleared the headers, and closes the connection after the response.
+let stopping = false;
+const inProgress = new Set<ServerResponse>();
+const lastOnItsConnection = (response: ServerResponse) => {
+  response.shouldKeepAlive = false;
+};
+server.on('request', (_request, response: ServerResponse) => {
+  if (stopping) return lastOnItsConnection(response);
+  inProgress.add(response);
+  response.once('close', () => inProgress.delete(response));
+});
+
+// Ctrl-C (SIGINT) or a process manager's SIGTERM: stop accepting connections, close the
+// idle ones at once, let requests in flight finish, and after SHUTDOWN_TIMEOUT seconds
+// close whatever is left (a client that never finishes its request cannot hold us up).
+// A second signal exits at once.
+function shutDown(signal: NodeJS.Signals) {
+  if (stopping) process.exit(1);
+  stopping = true;
+  console.log(`${signal}: shutting down, waiting up to ${config.shutdownTimeout}s for requests in flight`);
+  inProgress.forEach(lastOnItsConnection);
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => {
+    console.log(`Closing the connections still open after ${config.shutdownTimeout}s`);
+    server.closeAllConnections();
+    process.exit(0);
+  }, config.shutdownTimeout * 1000);
 }
+process.on('SIGINT', shutDown);
+process.on('SIGTERM', shutDown);

@@ -1,0 +1,104 @@
+// The real server, in a real process, as `npm start` runs it; and raw TCP clients,
+// for what a well-behaved HTTP client never does (stall, pipeline, hang up mid-request).
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import type { EventEmitter } from 'node:events';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const stepDir = fileURLToPath(new URL('../..', import.meta.url));
+const running = new Set<ChildProcess>();
+const sockets = new Set<Socket>();
+
+// Resolves with the match as soon as `text()` matches `pattern`, checking whenever
+// `source` emits 'data'; rejects, saying what was there instead, if it closes first.
+function whenMatches(source: EventEmitter, text: () => string, pattern: RegExp, explain: () => string) {
+  return new Promise<RegExpExecArray>((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(text());
+      if (match) {
+        source.off('data', check).off('close', closed);
+        resolve(match);
+      }
+    };
+    const closed = () => {
+      source.off('data', check);
+      reject(new Error(`closed without showing ${pattern}; ${explain()}`));
+    };
+    source.on('data', check).once('close', closed);
+    check();
+  });
+}
+
+// Starts `node src/server.ts` with PORT=0 (a free port) and `env` on top of this
+// process's environment, minus the settings a test run may have set for itself.
+export function startServer(env: Record<string, string>) {
+  const inherited = { ...process.env, NODE_ENV: undefined, SESSION_KEYS: undefined };
+  const child = spawn(process.execPath, ['src/server.ts'], {
+    cwd: stepDir,
+    env: { ...inherited, PORT: '0', ...env },
+  });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const explain = () => `the server printed:\n${output.stdout}\nand on stderr:\n${output.stderr}`;
+  // A line on stdout, such as the shutdown message.
+  const printed = (pattern: RegExp) => whenMatches(child.stdout, () => output.stdout, pattern, explain);
+
+  return {
+    child,
+    output,
+    exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>,
+    printed,
+    // The address it serves on, once it listens.
+    url: () => printed(/Serving on (\S+)/).then(([, url]) => url),
+  };
+}
+
+export type Server = ReturnType<typeof startServer>;
+
+// For an `after` hook: ends every server still running and every raw connection still
+// open, whether their tests passed or failed.
+export async function cleanUp() {
+  sockets.forEach((socket) => socket.destroy());
+  const exits = [...running].map((child) => once(child, 'exit'));
+  running.forEach((child) => child.kill('SIGKILL'));
+  await Promise.all(exits);
+}
+
+// A TCP connection to `url` that sends exactly the bytes a test writes, and keeps all
+// it receives as text.
+export async function rawClient(url: string) {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  sockets.add(socket);
+  socket.on('close', () => sockets.delete(socket));
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+  socket.on('error', () => {}); // a reset is one way for the server to close it: see `closed`
+  return {
+    socket,
+    // Resolves with everything received, once the connection is closed (by either side).
+    closed: new Promise<string>((resolve) => socket.once('close', () => resolve(received))),
+    received: () => received,
+    waitFor: (pattern: RegExp) =>
+      whenMatches(
+        socket,
+        () => received,
+        pattern,
+        () => `it received:\n${received}`,
+      ),
+  };
+}
+
+// The responses in what a raw client received, each as its status line and headers.
+export const responseHeads = (received: string) =>
+  received
+    .split(/(?=HTTP\/1\.1 \d{3} )/)
+    .filter(Boolean)
+    .map((response) => response.split('\r\n\r\n')[0]);
