@@ -32,4 +32,14 @@ describe('loadConfig', () => {
       );
     });
   }
+
+  it('reads SHUTDOWN_TIMEOUT in whole or part seconds, up to an hour', () => {
+    for (const [value, seconds] of [
+      ['12', 12],
+      ['0.25', 0.25],
+      ['3600', 3600],
+    ] as const) {
+      expect(loadConfig({ SHUTDOWN_TIMEOUT: value }).shutdownTimeout).to.equal(seconds);
+    }
+  });
 });

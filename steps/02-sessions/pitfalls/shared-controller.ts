@@ -1,5 +1,5 @@
 // NAIVE, DO NOT COPY. One controller object serves every request: it is made once,
-// when this file is imported, and each request stores its page data on `this` before
+// when the app is built, and each request stores its page data on `this` before
 // awaiting something. While it waits, the next request overwrites `this.name`.
 // (Plain-text pages keep the demonstration short.)
 import Koa from 'koa';

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createApp } from '../src/app.ts';
 import { DEV_SESSION_KEY, loadConfig } from '../src/config.ts';
 
 // loadConfig reads a plain object, so these tests pass one instead of touching process.env.
@@ -111,4 +112,18 @@ describe('loadConfig', () => {
       });
     }
   }
+
+  it('gives, with nothing set, a development configuration that builds an app', () => {
+    expect(() => createApp(loadConfig({}, quiet))).to.not.throw();
+  });
+
+  it('reads SHUTDOWN_TIMEOUT in whole or part seconds, up to an hour', () => {
+    for (const [value, seconds] of [
+      ['12', 12],
+      ['0.25', 0.25],
+      ['3600', 3600],
+    ] as const) {
+      expect(loadConfig({ SHUTDOWN_TIMEOUT: value }, quiet).shutdownTimeout).to.equal(seconds);
+    }
+  });
 });

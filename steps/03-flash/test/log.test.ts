@@ -30,6 +30,16 @@ describe('isClientError', () => {
     expect(isClientError(withCode('ECONNRESET'), request(false))).to.equal(false);
   });
 
+  it('takes a client-gone code at its word when there is no request, or no socket, to ask', () => {
+    expect(isClientError(withCode('ECONNRESET'))).to.equal(true);
+    expect(isClientError(withCode('EPIPE'), { req: {} } as unknown as Context)).to.equal(true);
+  });
+
+  it('is false for other connection codes, even when the client has gone', () => {
+    expect(isClientError(withCode('ENOTFOUND'), request(true))).to.equal(false);
+    expect(isClientError(withCode('ECONNREFUSED'), request(true))).to.equal(false);
+  });
+
   it('is false for a server error, a bug, or something that is not an Error', () => {
     expect(isClientError(Object.assign(new Error('Failed'), { status: 500 }), request(true))).to.equal(false);
     expect(isClientError(Object.assign(new Error('Odd'), { status: 399 }), request(true))).to.equal(false);
