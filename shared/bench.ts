@@ -15,7 +15,9 @@ function time(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = npm(['test', '--silent'], { cwd, env, stdio: 'ignore' });
     child.on('close', (code) =>
-      code === 0 ? resolve(performance.now() - start) : reject(new Error(`npm test failed in ${cwd}`)),
+      code === 0
+        ? resolve(performance.now() - start)
+        : reject(new Error(`npm test failed in ${cwd}`)),
     );
   });
 }

@@ -9,14 +9,18 @@ import type Koa from 'koa';
 
 const name = process.argv[2];
 if (!existsSync('pitfalls')) {
-  console.error('usage: inside a step folder, npm run demo -- <pitfall>   (cd steps/02-sessions first)');
+  console.error(
+    'usage: inside a step folder, npm run demo -- <pitfall>   (cd steps/02-sessions first)',
+  );
   process.exit(2);
 }
 const available = readdirSync('pitfalls')
   .filter((file) => file.endsWith('.ts'))
   .map((file) => file.slice(0, -3));
 if (!name || !available.includes(name)) {
-  console.error(`usage: npm run demo -- <pitfall>   where <pitfall> is one of: ${available.join(', ')}`);
+  console.error(
+    `usage: npm run demo -- <pitfall>   where <pitfall> is one of: ${available.join(', ')}`,
+  );
   process.exit(2);
 }
 
@@ -26,7 +30,10 @@ const { createApp } = (await import(pathToFileURL(resolve('pitfalls', `${name}.t
 };
 // PORT follows the step's own rule (src/config.ts), so it means what it means for
 // `npm start`. Only PORT: the naive app brings its own key, so nothing else applies.
-type LoadConfig = (environment: Record<string, string | undefined>, warn: () => void) => { port: number };
+type LoadConfig = (
+  environment: Record<string, string | undefined>,
+  warn: () => void,
+) => { port: number };
 const { loadConfig } = (await import(pathToFileURL(resolve('src', 'config.ts')).href)) as {
   loadConfig: LoadConfig;
 };
@@ -40,7 +47,9 @@ try {
 
 const server = createApp({ keys: ['demo key, not a secret'] }).listen(port, () => {
   const { port } = server.address() as AddressInfo;
-  console.log(`Serving the NAIVE variant pitfalls/${name}.ts on http://localhost:${port} (do not copy it)`);
+  console.log(
+    `Serving the NAIVE variant pitfalls/${name}.ts on http://localhost:${port} (do not copy it)`,
+  );
 });
 server.on('error', (error: NodeJS.ErrnoException) => {
   console.error(
@@ -50,4 +59,5 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 });
 // A demo has no requests worth finishing: Ctrl-C stops it at once, even with a browser's
 // connections open.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => process.exit(0));

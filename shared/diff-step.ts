@@ -11,11 +11,21 @@ import { join, relative } from 'node:path';
 import { root, stepDirs } from './npm.ts';
 
 const stepsDir = join(root, 'steps');
-const skip = new Set(['node_modules', 'coverage', 'reports', 'data', '.stryker-tmp', 'dist', '.DS_Store']);
+const skip = new Set([
+  'node_modules',
+  'coverage',
+  'reports',
+  'data',
+  '.stryker-tmp',
+  'dist',
+  '.DS_Store',
+]);
 const [wanted, ...rest] = process.argv.slice(2);
 const stat = rest.includes('--stat');
 const code = rest.includes('--code');
-const only = rest.filter((arg) => !arg.startsWith('--')).map((path) => path.replace(/[\\/]+$/, ''));
+const only = rest
+  .filter((arg) => !arg.startsWith('--'))
+  .map((path) => path.replace(/[\\/]+$/, ''));
 
 const steps = await stepDirs();
 const index = steps.findIndex((step) => wanted && step.startsWith(wanted));
@@ -30,13 +40,18 @@ const [before, after] = [steps[index - 1], steps[index]];
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => !skip.has(entry.name))
-    .flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
+    .flatMap((entry) =>
+      entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+    );
 }
 const list = (step: string) =>
-  files(join(stepsDir, step)).map((file) => relative(join(stepsDir, step), file).replaceAll('\\', '/'));
+  files(join(stepsDir, step)).map((file) =>
+    relative(join(stepsDir, step), file).replaceAll('\\', '/'),
+  );
 const wantedPath = (path: string) =>
   (!code || !path.endsWith('.md')) &&
-  (only.length === 0 || only.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
+  (only.length === 0 ||
+    only.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
 // git diff --no-index compares files outside any repository, run from steps/ so that
 // paths read "01-view_classes/src/app.ts"; /dev/null stands for a file one side lacks.
 const side = (step: string, path: string) =>
@@ -54,14 +69,20 @@ for (const path of [...new Set([...list(before), ...list(after)])].sort().filter
     side(after, path),
   ];
   const git = spawnSync('git', args, { cwd: stepsDir, encoding: 'utf8' });
-  if (git.error) throw new Error(`diff: could not run git (${git.error.message}); is git installed?`);
+  if (git.error)
+    throw new Error(`diff: could not run git (${git.error.message}); is git installed?`);
   const [added, removed] = git.stdout.split('\t');
-  output += stat ? (added ? `+${added.padEnd(4)} -${removed.padEnd(4)} ${path}\n` : '') : git.stdout;
+  output += stat
+    ? added
+      ? `+${added.padEnd(4)} -${removed.padEnd(4)} ${path}\n`
+      : ''
+    : git.stdout;
 }
 
 // One pager for the whole diff (git's own: GIT_PAGER, core.pager, PAGER or less).
 const pager =
-  process.stdout.isTTY && spawnSync('git', ['var', 'GIT_PAGER'], { encoding: 'utf8' }).stdout?.trim();
+  process.stdout.isTTY &&
+  spawnSync('git', ['var', 'GIT_PAGER'], { encoding: 'utf8' }).stdout?.trim();
 if (pager && pager !== 'cat') {
   spawnSync(pager, {
     input: output,

@@ -23,13 +23,16 @@ import { root } from './npm.ts';
 
 const write = process.argv.includes('--write');
 // An include may be indented (inside a list item): its fence and closing comment share the indent.
-const include = /^([ \t]*)<!-- include: (\S+?) -->\n\1```(\w*)\n([\s\S]*?)\1```\n\1<!-- \/include -->/gm;
+const include =
+  /^([ \t]*)<!-- include: (\S+?) -->\n\1```(\w*)\n([\s\S]*?)\1```\n\1<!-- \/include -->/gm;
 const regionMark = /#(end)?region\b/;
 const valueInclude = /<!-- value: (\S+?)#(\w+) -->(.*?)<!-- \/value -->/g;
 
 // The value of `export const NAME = value;` in a file's text: a number or a string literal.
 export function constantIn(text: string, name: string): string | undefined {
-  const literal = new RegExp(`^export const ${name}(?::[^=]+)? = ([^;\n]+);`, 'm').exec(text)?.[1];
+  const literal = new RegExp(`^export const ${name}(?::[^=]+)? = ([^;\n]+);`, 'm').exec(
+    text,
+  )?.[1];
   return literal?.replace(/^(['"])(.*)\1$/, '$2').replaceAll('_', '');
 }
 
@@ -74,7 +77,8 @@ for (const file of await markdownFiles(root)) {
         return block;
       }
       const copy = code.replace(/^(?=.)/gm, indent);
-      if (copy !== old && !write) problems.push(`${name}:${lineOf(at)}: include ${target} is out of date`);
+      if (copy !== old && !write)
+        problems.push(`${name}:${lineOf(at)}: include ${target} is out of date`);
       return `${indent}<!-- include: ${target} -->\n${indent}\`\`\`${lang}\n${copy}${indent}\`\`\`\n${indent}<!-- /include -->`;
     },
   );
@@ -82,11 +86,15 @@ for (const file of await markdownFiles(root)) {
     valueInclude,
     (whole, path: string, constant: string, old: string, at: number) => {
       const source = resolve(dirname(file), path);
-      const value = existsSync(source) ? constantIn(readFileSync(source, 'utf8'), constant) : undefined;
+      const value = existsSync(source)
+        ? constantIn(readFileSync(source, 'utf8'), constant)
+        : undefined;
       const where = `${name}:${updated.slice(0, at).split('\n').length}: value ${path}#${constant}`;
       if (value === undefined) problems.push(`${where} points at nothing`);
       else if (value !== old && !write) problems.push(`${where} is out of date`);
-      return value === undefined ? whole : `<!-- value: ${path}#${constant} -->${value}<!-- /value -->`;
+      return value === undefined
+        ? whole
+        : `<!-- value: ${path}#${constant} -->${value}<!-- /value -->`;
     },
   );
   if (write && withValues !== text) writeFileSync(file, withValues);
@@ -108,8 +116,12 @@ for (const file of await markdownFiles(root)) {
 
 if (problems.length) {
   console.error(problems.join('\n'));
-  console.error(`\n${problems.length} problem(s). Out-of-date copies: run \`npm run docs:write\`.`);
+  console.error(
+    `\n${problems.length} problem(s). Out-of-date copies: run \`npm run docs:write\`.`,
+  );
   process.exitCode = 1;
 } else {
-  console.log(write ? 'docs: every include refreshed' : 'docs: every include and link is current');
+  console.log(
+    write ? 'docs: every include refreshed' : 'docs: every include and link is current',
+  );
 }

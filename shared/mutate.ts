@@ -63,7 +63,9 @@ function mutate(step: string): Promise<number | null> {
     timeout: limitMs,
   });
   return new Promise((resolve) => {
-    child.on('close', (code) => resolve(code === 0 ? (performance.now() - start) / 1000 : null));
+    child.on('close', (code) =>
+      resolve(code === 0 ? (performance.now() - start) / 1000 : null),
+    );
   });
 }
 
@@ -72,7 +74,9 @@ function survivors(files: Report['files']) {
   for (const [file, { mutants }] of Object.entries(files)) {
     for (const mutant of mutants.filter(({ status }) => status === 'Survived')) {
       const replacement = (mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 70);
-      console.log(`  ${file}:${mutant.location.start.line}  ${mutant.mutatorName}  → ${replacement}`);
+      console.log(
+        `  ${file}:${mutant.location.start.line}  ${mutant.mutatorName}  → ${replacement}`,
+      );
     }
   }
 }
@@ -94,7 +98,12 @@ for (const step of steps) {
   const { files } = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
   const all = Object.values(files).flatMap(({ mutants }) => mutants);
   const count = (status: string) => all.filter((mutant) => mutant.status === status).length;
-  const [killed, survived, timeout, noCoverage] = ['Killed', 'Survived', 'Timeout', 'NoCoverage'].map(count);
+  const [killed, survived, timeout, noCoverage] = [
+    'Killed',
+    'Survived',
+    'Timeout',
+    'NoCoverage',
+  ].map(count);
   const detected = killed + timeout;
   const score = (100 * detected) / (detected + survived + noCoverage) || 0;
   console.log(`\nSurviving mutants in steps/${step}:`);
@@ -104,9 +113,22 @@ for (const step of steps) {
 }
 
 // The summary table, one row per step.
-const header = ['step', 'mutants', 'killed', 'survived', 'timeout', 'no coverage', 'score', 'time'];
-const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+const header = [
+  'step',
+  'mutants',
+  'killed',
+  'survived',
+  'timeout',
+  'no coverage',
+  'score',
+  'time',
+];
+const widths = header.map((title, i) =>
+  Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
+);
 const line = (row: string[]) =>
   row.map((cell, i) => cell.padEnd(i < row.length - 1 ? widths[i] : 0)).join('  ');
-console.log(`\nMutation score of each step's src/ by its own tests (reports: steps/*/reports/mutation/)`);
+console.log(
+  `\nMutation score of each step's src/ by its own tests (reports: steps/*/reports/mutation/)`,
+);
 for (const row of [header, ...rows]) console.log(line(row));

@@ -21,5 +21,6 @@ const child = spawn(process.execPath, ['src/server.ts'], {
 });
 // Pass on Ctrl-C, SIGTERM (a process manager, an IDE's stop button) and SIGHUP (the
 // terminal closed): the server must not outlive this script. Leave with its exit code.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 1));

@@ -43,7 +43,9 @@ for (const step of await stepDirs()) {
   totals.passed += passed;
   totals.failed += failed;
   totals.skipped += skipped;
-  console.log(`${step}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  console.log(
+    `${step}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`,
+  );
 }
 
 const { passed, failed, skipped } = totals;

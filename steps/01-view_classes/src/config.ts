@@ -18,7 +18,8 @@ function portFrom(value: string | undefined): number {
   if (value === undefined) return 6543;
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
     throw new Error(
-      `PORT must be a whole number from 0 to 65535, such as PORT=8080 (0 picks a free port), not ${shown(value)}`,
+      'PORT must be a whole number from 0 to 65535, such as PORT=8080 (0 picks a free port), ' +
+        `not ${shown(value)}`,
     );
   }
   return Number(value);
@@ -31,13 +32,16 @@ function secondsFrom(name: string, value: string | undefined, fallback: number):
   const seconds = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 3600) {
     throw new Error(
-      `${name} must be a number of seconds above 0 and at most 3600, such as ${name}=${fallback}, not ${shown(value)}`,
+      `${name} must be a number of seconds above 0 and at most 3600, ` +
+        `such as ${name}=${fallback}, not ${shown(value)}`,
     );
   }
   return seconds;
 }
 
-export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  environment: Record<string, string | undefined> = process.env,
+): Config {
   return {
     env: environment.NODE_ENV ?? 'development',
     port: portFrom(environment.PORT),

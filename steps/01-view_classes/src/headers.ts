@@ -10,8 +10,13 @@ import type { Middleware } from 'koa';
 // - Referrer-Policy: tell other sites nothing about which of our pages linked to them.
 // (koa-helmet sets these and more; four lines show what each one is for.)
 const SECURITY_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; '),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'same-origin',
 };

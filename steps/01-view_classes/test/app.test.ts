@@ -131,7 +131,8 @@ describe('createApp', () => {
       await cp(VIEWS_DIR, views, { recursive: true });
       const dev = request(createApp({ ...options, env: 'development', views }).callback());
       const prod = request(createApp({ ...options, env: 'production', views }).callback());
-      for (const server of [dev, prod]) expect((await server.get('/howdy')).text).to.contain('Hi Hello View');
+      for (const server of [dev, prod])
+        expect((await server.get('/howdy')).text).to.contain('Hi Hello View');
       const hello = join(views, 'hello.eta');
       await writeFile(hello, (await readFile(hello, 'utf8')).replace('Hi ', 'Howdy, '));
       expect((await dev.get('/howdy')).text).to.contain('<h1>Howdy, Hello View</h1>');

@@ -4,11 +4,19 @@ import { loadConfig } from '../src/config.ts';
 // loadConfig reads a plain object, so these tests pass one instead of touching process.env.
 describe('loadConfig', () => {
   it('has defaults for everything', () => {
-    expect(loadConfig({})).to.deep.equal({ env: 'development', port: 6543, shutdownTimeout: 10 });
+    expect(loadConfig({})).to.deep.equal({
+      env: 'development',
+      port: 6543,
+      shutdownTimeout: 10,
+    });
   });
 
   it('reads NODE_ENV, PORT and SHUTDOWN_TIMEOUT', () => {
-    const config = loadConfig({ NODE_ENV: 'production', PORT: '8080', SHUTDOWN_TIMEOUT: '2.5' });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      SHUTDOWN_TIMEOUT: '2.5',
+    });
     expect(config).to.deep.equal({ env: 'production', port: 8080, shutdownTimeout: 2.5 });
   });
 

@@ -18,7 +18,10 @@ const heading = (html: string) => /<h1>(.*?)<\/h1>/.exec(html)?.[1];
 describe('pitfall 1: one controller shared by every request', () => {
   it('naive: of two overlapping requests, one gets the page the other asked for', async () => {
     const app = sharedController.createApp({ lookup: overlapping(2) }).callback();
-    const [home, hello] = await Promise.all([request(app).get('/'), request(app).get('/howdy')]);
+    const [home, hello] = await Promise.all([
+      request(app).get('/'),
+      request(app).get('/howdy'),
+    ]);
     expect(home.text).to.equal(hello.text); // both say "Hi Hello View", or both "Hi Home View"
     expect(home.text).to.match(/^Hi (Home|Hello) View$/);
   });
@@ -41,7 +44,9 @@ describe('pitfall 1: one controller shared by every request', () => {
 describe('pitfall 2: a module-level router instead of a factory', () => {
   // The router inside an app: @koa/router's routes() middleware carries it as `.router`.
   const routerOf = (app: Koa) =>
-    app.middleware.map((middleware) => (middleware as { router?: Router }).router).find(Boolean)!;
+    app.middleware
+      .map((middleware) => (middleware as { router?: Router }).router)
+      .find(Boolean)!;
 
   it('naive: every app shares one router, and each createApp() adds the routes again', () => {
     const first = globalRouter.createApp();

@@ -12,7 +12,14 @@ const view = {
   csrfToken: markup,
   popMessages: () => ({ error: [markup], info: [markup] }),
 };
-const data = { name: markup, items: [markup], maxItemLength: markup, status: 500, message: markup, view };
+const data = {
+  name: markup,
+  items: [markup],
+  maxItemLength: markup,
+  status: 500,
+  message: markup,
+  view,
+};
 
 describe('the templates', () => {
   for (const template of ['home', 'hello', 'error']) {

@@ -1,7 +1,8 @@
 // NAIVE, DO NOT COPY. The session used as a database: every page view (when, where,
-// which browser) is appended to a history kept in the session, so the cookie grows with every request until
-// browsers drop it (most ignore a cookie over about 4 KB) and the visitor's session
-// silently stops changing.
+// which browser) is appended to a history kept in the session, so the cookie grows
+// with every request until browsers drop it (most ignore a cookie over about 4 KB).
+// The browser then holds a signature for a value it never stored, and the visitor's
+// whole session is silently lost.
 // (Plain-text pages keep the demonstration short.)
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -31,7 +32,8 @@ export function createApp({ keys }: { keys: string[] }): Koa {
   const router = new Router();
   router.get('/', recordVisit);
   router.get('/howdy', recordVisit);
-  app.use(createSession({ key: SESSION_COOKIE }, app)); // koa-session as it comes: no shape check
+  // koa-session as it comes: no check of the session's shape.
+  app.use(createSession({ key: SESSION_COOKIE }, app));
   app.use(router.routes());
   return app;
 }

@@ -25,7 +25,8 @@ function portFrom(value: string | undefined): number {
   if (value === undefined) return 6543;
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
     throw new Error(
-      `PORT must be a whole number from 0 to 65535, such as PORT=8080 (0 picks a free port), not ${shown(value)}`,
+      'PORT must be a whole number from 0 to 65535, such as PORT=8080 (0 picks a free port), ' +
+        `not ${shown(value)}`,
     );
   }
   return Number(value);
@@ -38,7 +39,8 @@ function secondsFrom(name: string, value: string | undefined, fallback: number):
   const seconds = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 3600) {
     throw new Error(
-      `${name} must be a number of seconds above 0 and at most 3600, such as ${name}=${fallback}, not ${shown(value)}`,
+      `${name} must be a number of seconds above 0 and at most 3600, ` +
+        `such as ${name}=${fallback}, not ${shown(value)}`,
     );
   }
   return seconds;
@@ -70,22 +72,28 @@ export function loadConfig(
   const local = env === 'development' || env === 'test';
   if (!local && (keys.length === 0 || keys.includes(DEV_SESSION_KEY))) {
     throw new Error(
-      `SESSION_KEYS must be set when NODE_ENV is "${env}": one or more secret keys, comma-separated, ` +
-        'newest first. Make one with: node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))"',
+      `SESSION_KEYS must be set when NODE_ENV is "${env}": one or more secret keys, ` +
+        'comma-separated, newest first. Make one with: ' +
+        `node -e "console.log(crypto.randomBytes(32).toString('base64url'))"`,
     );
   }
 
-  const secureCookies = switchFrom('SECURE_COOKIES', environment.SECURE_COOKIES); // served over HTTPS
-  const trustProxy = switchFrom('TRUST_PROXY', environment.TRUST_PROXY); // a TLS proxy sets X-Forwarded-Proto
+  // The site is served over HTTPS, by a TLS proxy that sets X-Forwarded-Proto.
+  const secureCookies = switchFrom('SECURE_COOKIES', environment.SECURE_COOKIES);
+  const trustProxy = switchFrom('TRUST_PROXY', environment.TRUST_PROXY);
   // This server speaks plain HTTP, so HTTPS means a proxy in front; without trusting it,
   // every request would look unencrypted and every secure cookie would fail.
   if (secureCookies && !trustProxy) {
-    throw new Error('SECURE_COOKIES=true needs TRUST_PROXY=true: HTTPS reaches this server through a proxy.');
+    throw new Error(
+      'SECURE_COOKIES=true needs TRUST_PROXY=true: HTTPS reaches this server through a proxy.',
+    );
   }
 
   // Warned about last, once nothing else can stop the start.
   if (keys.length === 0) {
-    warn('WARNING: SESSION_KEYS is not set; signing session cookies with the public development key.');
+    warn(
+      'WARNING: SESSION_KEYS is not set; signing session cookies with the public development key.',
+    );
     keys.push(DEV_SESSION_KEY);
   }
 

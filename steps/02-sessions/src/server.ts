@@ -23,10 +23,8 @@ const server = app.listen(config.port, () => {
 
 // A port already in use is the usual first-run problem: say so, without a stack trace.
 server.on('error', (error: NodeJS.ErrnoException) => {
-  const busy = error.code === 'EADDRINUSE';
-  console.error(
-    `Cannot start: ${busy ? `port ${config.port} is in use; stop the other server or set PORT` : error.message}`,
-  );
+  const busy = `port ${config.port} is in use; stop the other server or set PORT`;
+  console.error(`Cannot start: ${error.code === 'EADDRINUSE' ? busy : error.message}`);
   process.exit(1);
 });
 
@@ -51,7 +49,9 @@ server.on('request', (_request, response: ServerResponse) => {
 function shutDown(signal: NodeJS.Signals) {
   if (stopping) process.exit(1);
   stopping = true;
-  console.log(`${signal}: shutting down, waiting up to ${config.shutdownTimeout}s for requests in flight`);
+  console.log(
+    `${signal}: shutting down, waiting up to ${config.shutdownTimeout}s for requests in flight`,
+  );
   inProgress.forEach(lastOnItsConnection);
   server.close(() => process.exit(0));
   server.closeIdleConnections();

@@ -34,7 +34,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function isSessionData(data: unknown): data is SessionData {
-  return isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value));
+  return (
+    isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value))
+  );
 }
 // #endregion shape
 
@@ -43,7 +45,8 @@ export function isSessionData(data: unknown): data is SessionData {
 // Secure, has Path=/ and no Domain, so a page on a sibling subdomain cannot plant a
 // session of its own choosing under this name.
 export const SESSION_COOKIE = 'tutorial.session';
-export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
+export const sessionCookieName = (secure: boolean) =>
+  secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 
 // #region sessions
 export function sessions(app: Koa, { secure = false }: { secure?: boolean } = {}): Middleware {

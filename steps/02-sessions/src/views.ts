@@ -13,7 +13,9 @@ export class TutorialViews {
   private get session() {
     const session = this.ctx.session;
     if (!session)
-      throw new TypeError('TutorialViews: ctx.session is missing; install the session middleware');
+      throw new TypeError(
+        'TutorialViews: ctx.session is missing; install the session middleware',
+      );
     return session;
   }
 

@@ -4,13 +4,21 @@ import { isClientError, logError } from '../src/log.ts';
 
 // A request as logError sees it: its method, its URL, and whether its client is still there.
 const request = (destroyed: boolean) =>
-  ({ method: 'POST', originalUrl: '/items', req: { socket: { destroyed } } }) as unknown as Context;
+  ({
+    method: 'POST',
+    originalUrl: '/items',
+    req: { socket: { destroyed } },
+  }) as unknown as Context;
 const withCode = (code: string) => Object.assign(new Error(`read ${code}`), { code });
 
 describe('isClientError', () => {
   it('is true for a 4xx, and for an error whose message is meant for the client', () => {
-    expect(isClientError(Object.assign(new Error('Bad Request'), { status: 400 }))).to.equal(true);
-    expect(isClientError(Object.assign(new Error('Not Found'), { status: 404 }))).to.equal(true);
+    expect(isClientError(Object.assign(new Error('Bad Request'), { status: 400 }))).to.equal(
+      true,
+    );
+    expect(isClientError(Object.assign(new Error('Not Found'), { status: 404 }))).to.equal(
+      true,
+    );
     expect(isClientError(Object.assign(new Error('Custom'), { status: 499 }))).to.equal(true);
     expect(isClientError(Object.assign(new Error('Nope'), { expose: true }))).to.equal(true);
   });
@@ -41,8 +49,12 @@ describe('isClientError', () => {
   });
 
   it('is false for a server error, a bug, or something that is not an Error', () => {
-    expect(isClientError(Object.assign(new Error('Failed'), { status: 500 }), request(true))).to.equal(false);
-    expect(isClientError(Object.assign(new Error('Odd'), { status: 399 }), request(true))).to.equal(false);
+    expect(
+      isClientError(Object.assign(new Error('Failed'), { status: 500 }), request(true)),
+    ).to.equal(false);
+    expect(
+      isClientError(Object.assign(new Error('Odd'), { status: 399 }), request(true)),
+    ).to.equal(false);
     expect(isClientError(new TypeError('x is undefined'), request(true))).to.equal(false);
     expect(isClientError('a string', request(true))).to.equal(false);
     expect(isClientError(undefined)).to.equal(false);

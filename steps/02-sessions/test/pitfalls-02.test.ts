@@ -61,7 +61,9 @@ describe('pitfall 1: a module-level counter', () => {
     await first.get('/');
     const second = await first.get('/');
     expect(count(await request.agent(server).get('/'))).to.equal(1);
-    expect(count(await request(app()).get('/').set('Cookie', cookieHeader(second)))).to.equal(3);
+    expect(count(await request(app()).get('/').set('Cookie', cookieHeader(second)))).to.equal(
+      3,
+    );
   });
 });
 // #endregion pitfall-1
@@ -78,7 +80,9 @@ describe('pitfall 2: signed is not encrypted', () => {
 
   it('this step: the session holds the count and nothing else', async () => {
     const res = await request(app()).get('/');
-    const { counter, _expire, _maxAge, ...rest } = decodeSession(setCookies(res)[SESSION_COOKIE]);
+    const { counter, _expire, _maxAge, ...rest } = decodeSession(
+      setCookies(res)[SESSION_COOKIE],
+    );
     expect({ counter, expires: typeof _expire, maxAge: _maxAge }).to.deep.equal({
       counter: 1,
       expires: 'number',
@@ -97,7 +101,8 @@ describe('pitfall 3: cookie size', () => {
     const visitor = request.agent(sessionHistory.createApp({ keys: ['test key'] }).callback());
     let res = await visitor.get('/').set('User-Agent', browser);
     const firstSize = sessionSize(res);
-    for (let visit = 2; visit <= 25; visit += 1) res = await visitor.get('/').set('User-Agent', browser);
+    for (let visit = 2; visit <= 25; visit += 1)
+      res = await visitor.get('/').set('User-Agent', browser);
     expect(res.text).to.equal('Visits: 25');
     expect(firstSize).to.be.below(400);
     expect(sessionSize(res)).to.be.above(4096); // supertest's cookie jar keeps it; a browser would not
@@ -135,7 +140,8 @@ describe('pitfall 3: cookie size', () => {
       // The other visits run inside the page: one round trip to the browser, not one per visit.
       const pages = await page.evaluate(async (more) => {
         const texts: string[] = [];
-        for (let visit = 0; visit < more; visit += 1) texts.push(await (await fetch('/')).text());
+        for (let visit = 0; visit < more; visit += 1)
+          texts.push(await (await fetch('/')).text());
         return texts;
       }, times - 1);
       const seen = [await page.content(), ...pages].map((text) =>
@@ -162,7 +168,9 @@ describe('pitfall 3: cookie size', () => {
       // the two no longer match and the app starts a new session: back to 1, silently.
       const reset = naive.indexOf(1, 1);
       expect(reset, `visits seen: ${naive.join(', ')}`).to.be.above(5);
-      expect(naive.slice(0, reset)).to.deep.equal(naive.slice(0, reset).map((_, index) => index + 1));
+      expect(naive.slice(0, reset)).to.deep.equal(
+        naive.slice(0, reset).map((_, index) => index + 1),
+      );
     });
 
     it('this step: the count keeps rising', () => {
@@ -191,7 +199,8 @@ describe('pitfall 4: two requests at once from one visitor', () => {
 
   it('this step: one request after another loses nothing', async () => {
     const visitor = request.agent(app());
-    for (let visit = 1; visit <= 5; visit += 1) expect(count(await visitor.get('/'))).to.equal(visit);
+    for (let visit = 1; visit <= 5; visit += 1)
+      expect(count(await visitor.get('/'))).to.equal(visit);
   });
 });
 // #endregion pitfall-4
@@ -202,12 +211,17 @@ describe('pitfall 5: a secret in the source', () => {
   const forged = () => sessionCookie(encodeSession({ counter: 999_999 }), 'itsaseekreet');
 
   it('naive: a session signed with the published key is accepted', async () => {
-    const res = await request(hardcodedSecret.createApp().callback()).get('/').set('Cookie', forged());
+    const res = await request(hardcodedSecret.createApp().callback())
+      .get('/')
+      .set('Cookie', forged());
     expect(count(res)).to.equal(1_000_000);
   });
 
   it('this step: with keys from SESSION_KEYS the forgery is rejected', async () => {
-    const { keys } = loadConfig({ SESSION_KEYS: randomBytes(32).toString('base64url') }, () => {});
+    const { keys } = loadConfig(
+      { SESSION_KEYS: randomBytes(32).toString('base64url') },
+      () => {},
+    );
     const res = await request(app(keys)).get('/').set('Cookie', forged()).expect(200);
     expect(count(res)).to.equal(1);
   });
@@ -223,7 +237,9 @@ describe('pitfall 6: a cookie session cannot be revoked', () => {
     await visitor.get('/').set('Cookie', cookieHeader(first)); // Count 2
     expect(count(await visitor.get('/'))).to.equal(3);
     // The server kept nothing it could mark as used up: the old cookie is as good as new.
-    expect(count(await request(server).get('/').set('Cookie', cookieHeader(first)))).to.equal(2);
+    expect(count(await request(server).get('/').set('Cookie', cookieHeader(first)))).to.equal(
+      2,
+    );
   });
 });
 // #endregion pitfall-6

@@ -17,7 +17,8 @@ describe('isSessionData', () => {
   });
 
   it('refuses what is not an object', () => {
-    for (const data of [null, undefined, 'text', 5, [1, 2]]) expect(isSessionData(data)).to.equal(false);
+    for (const data of [null, undefined, 'text', 5, [1, 2]])
+      expect(isSessionData(data)).to.equal(false);
   });
 
   it('refuses a key it does not know, and a known key of the wrong type', () => {

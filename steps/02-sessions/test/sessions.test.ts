@@ -60,7 +60,10 @@ describe('a session cookie that is not what the app signed', () => {
 
   it('with its count edited but the old signature gets a fresh session', async () => {
     const first = await request(app()).get('/');
-    const edited = encodeSession({ ...decodeSession(setCookies(first)[SESSION_COOKIE]), counter: 1000 });
+    const edited = encodeSession({
+      ...decodeSession(setCookies(first)[SESSION_COOKIE]),
+      counter: 1000,
+    });
     const sig = setCookies(first)[`${SESSION_COOKIE}.sig`];
     const res = await request(app())
       .get('/')
@@ -75,13 +78,19 @@ describe('a session cookie that is not what the app signed', () => {
   });
 
   it('that is correctly signed but is not JSON gets a fresh session and a 200', async () => {
-    const res = await request(app()).get('/').set('Cookie', sessionCookie('%%%', 'test key')).expect(200);
+    const res = await request(app())
+      .get('/')
+      .set('Cookie', sessionCookie('%%%', 'test key'))
+      .expect(200);
     expect(count(res)).to.equal(1);
   });
 
   it('that is correctly signed but holds no count starts counting at 1', async () => {
     const value = Buffer.from('[1,2,3]').toString('base64');
-    const res = await request(app()).get('/').set('Cookie', sessionCookie(value, 'test key')).expect(200);
+    const res = await request(app())
+      .get('/')
+      .set('Cookie', sessionCookie(value, 'test key'))
+      .expect(200);
     expect(count(res)).to.equal(1);
   });
 });
@@ -113,7 +122,12 @@ describe('the session cookie', () => {
   });
 
   it('is Secure when the app serves HTTPS behind a proxy', async () => {
-    const secure = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
+    const secure = createApp({
+      env: 'test',
+      keys: ['k'],
+      secureCookies: true,
+      trustProxy: true,
+    }).callback();
     const res = await request(secure).get('/').set('X-Forwarded-Proto', 'https').expect(200);
     expect(res.headers['set-cookie'][0]).to.match(/; secure/i);
   });
@@ -122,7 +136,10 @@ describe('the session cookie', () => {
 describe('createApp', () => {
   it('refuses to build an app without keys, and says what it needs', () => {
     // @ts-expect-error: the mistake under test
-    expect(() => createApp({})).to.throw(TypeError, 'createApp: options.keys must be a non-empty array');
+    expect(() => createApp({})).to.throw(
+      TypeError,
+      'createApp: options.keys must be a non-empty array',
+    );
     expect(() => createApp({ keys: [] })).to.throw(TypeError, 'options.keys');
     expect(() => createApp({ keys: [''] })).to.throw(TypeError, 'options.keys');
     expect(() => createApp({ keys: ['a key', ''] })).to.throw(TypeError, 'options.keys');
@@ -161,7 +178,9 @@ describe('a correctly signed session in a shape this app never writes', () => {
       const page = await request(server).get('/').set('Cookie', cookie).expect(200);
       expect(count(page)).to.equal(1);
       // The count goes on from the fresh session.
-      expect(count(await request(server).get('/').set('Cookie', cookieHeader(page)))).to.equal(2);
+      expect(count(await request(server).get('/').set('Cookie', cookieHeader(page)))).to.equal(
+        2,
+      );
     });
   }
 });
@@ -191,7 +210,12 @@ describe('pages about one visitor', () => {
 
 describe('the session cookie over HTTPS', () => {
   it('is named __Host-, is Secure, and has Path=/ and no Domain', async () => {
-    const server = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
+    const server = createApp({
+      env: 'test',
+      keys: ['k'],
+      secureCookies: true,
+      trustProxy: true,
+    }).callback();
     const res = await request(server).get('/').set('X-Forwarded-Proto', 'https');
     const header = sessionSetCookie(res, sessionCookieName(true));
     expect(header)

@@ -60,7 +60,13 @@ export function createApp({ keys, save = slowSave }: { keys: string[]; save?: Sa
 // app.currentContext is this request's ctx even after an await: Node's thread local.
 // It works; it also hides the helper's need for the request, which a ctx parameter
 // would make plain.
-export function createAsyncLocalStorageApp({ keys, save = slowSave }: { keys: string[]; save?: Save }): Koa {
+export function createAsyncLocalStorageApp({
+  keys,
+  save = slowSave,
+}: {
+  keys: string[];
+  save?: Save;
+}): Koa {
   const app = new Koa({ keys, asyncLocalStorage: true });
   return buildApp(app, (message) => flash(app.currentContext!.session!, message), save);
 }

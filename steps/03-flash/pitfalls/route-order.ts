@@ -12,7 +12,8 @@ const admin: RouterMiddleware = (ctx) => {
 };
 
 const action: RouterMiddleware = (ctx) => {
-  if (!actions.has(ctx.params.action)) ctx.throw(404, `No action called "${ctx.params.action}".`);
+  if (!actions.has(ctx.params.action))
+    ctx.throw(404, `No action called "${ctx.params.action}".`);
   ctx.body = `${ctx.params.action} done`;
 };
 
@@ -25,7 +26,9 @@ function createActionsApp(register: (router: Router) => void): Koa {
 }
 
 // NAIVE: /:action first. It matches /admin too, and answers 404 before /admin is tried.
-export const createApp = () => createActionsApp((r) => r.get('/:action', action).get('/admin', admin));
+export const createApp = () =>
+  createActionsApp((r) => r.get('/:action', action).get('/admin', admin));
 
 // Specific routes first, catch-alls last.
-export const createOrderedApp = () => createActionsApp((r) => r.get('/admin', admin).get('/:action', action));
+export const createOrderedApp = () =>
+  createActionsApp((r) => r.get('/admin', admin).get('/:action', action));

@@ -32,8 +32,18 @@ const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 // The app factory: every call builds a new app, router and template engine, and
 // importing this file builds nothing. Tests make as many apps as they like; only
 // src/server.ts listens.
-export function createApp({ env, keys, secureCookies = false, trustProxy = false, views }: AppOptions): Koa {
-  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => typeof key === 'string' && key)) {
+export function createApp({
+  env,
+  keys,
+  secureCookies = false,
+  trustProxy = false,
+  views,
+}: AppOptions): Koa {
+  if (
+    !Array.isArray(keys) ||
+    keys.length === 0 ||
+    !keys.every((key) => typeof key === 'string' && key)
+  ) {
     throw new TypeError('createApp: options.keys must be a non-empty array of secret strings');
   }
   const app = new Koa({ env, keys, proxy: trustProxy });
@@ -59,7 +69,8 @@ export function createApp({ env, keys, secureCookies = false, trustProxy = false
   // The stylesheet is the same for every visitor: browsers may keep it for an hour,
   // except in development, where an edit shows on the next reload.
   app.use(serve(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
-  if (secureCookies) app.use(requireHttps()); // before sessions: a Secure cookie cannot be sent over plain HTTP
+  // Before sessions: a Secure cookie cannot be sent over plain HTTP.
+  if (secureCookies) app.use(requireHttps());
   app.use(sessions(app, { secure: secureCookies })); // ctx.session for everything below
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method

@@ -8,7 +8,8 @@ export const MAX_CART_BYTES = 1500;
 // What is wrong with adding `item` to `cart`, in words for the visitor; or nothing.
 export function problemWith(item: string, cart: string[]): string | undefined {
   if (!item) return 'Enter an item to add.';
-  if (item.length > MAX_ITEM_LENGTH) return `An item can be at most ${MAX_ITEM_LENGTH} characters long.`;
+  if (item.length > MAX_ITEM_LENGTH)
+    return `An item can be at most ${MAX_ITEM_LENGTH} characters long.`;
   if (/\p{Cc}/u.test(item)) return 'An item cannot contain control characters.';
   const after = [...cart, item];
   if (after.length > MAX_ITEMS || Buffer.byteLength(JSON.stringify(after)) > MAX_CART_BYTES) {

@@ -23,7 +23,8 @@ export function verifyCsrf(): Middleware {
     if (!sameToken(sent, ctx.session?.csrf)) {
       ctx.throw(
         403,
-        'This form has expired or did not come from this site. Go back, reload the form and try again.',
+        'This form has expired or did not come from this site. ' +
+          'Go back, reload the form and try again.',
       );
     }
     return next();

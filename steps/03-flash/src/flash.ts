@@ -32,7 +32,8 @@ export function peekFlash(session: FlashSession, queue = 'info'): string[] {
 export function popFlash(session: FlashSession, queue = 'info'): string[] {
   const messages = peekFlash(session, queue);
   if (session.flash) {
-    const { [queue]: _popped, ...rest } = session.flash; // eslint-disable-line @typescript-eslint/no-unused-vars
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { [queue]: _popped, ...rest } = session.flash;
     if (Object.keys(rest).length) session.flash = rest;
     else delete session.flash;
   }

@@ -18,7 +18,8 @@ export function parseForm({ limit = FORM_LIMIT_BYTES }: { limit?: number } = {})
     },
   });
   return function parseForm(ctx, next) {
-    if (!ctx.is('urlencoded')) ctx.throw(415, 'Send the form as application/x-www-form-urlencoded.');
+    if (!ctx.is('urlencoded'))
+      ctx.throw(415, 'Send the form as application/x-www-form-urlencoded.');
     return parse(ctx, next);
   };
 }

@@ -10,7 +10,13 @@ export type Render = (ctx: Context, template: string, data: object) => void;
 // One template engine per app. With `cache: false` (development) eta reads a template
 // again on every render, so an edited template shows on the next reload; with
 // `cache: true` it compiles each template once. Escaping is on: `<%= %>` escapes HTML.
-export function createRenderer({ cache, views = VIEWS_DIR }: { cache: boolean; views?: string }): Render {
+export function createRenderer({
+  cache,
+  views = VIEWS_DIR,
+}: {
+  cache: boolean;
+  views?: string;
+}): Render {
   const eta = new Eta({ views, cache });
   return function render(ctx, template, data) {
     ctx.type = 'html';

@@ -27,7 +27,8 @@ declare module 'koa' {
 // that it wrote what the code expects: check the shape once, as the session is loaded,
 // so that no view has to. A session in any other shape is dropped (the visitor starts
 // afresh) rather than half-trusted.
-const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const strings = (value: unknown) =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string');
 const fields = new Map<string, (value: unknown) => boolean>([
   ['counter', (value) => Number.isSafeInteger(value) && (value as number) >= 0],
   ['items', strings],
@@ -42,7 +43,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function isSessionData(data: unknown): data is SessionData {
-  return isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value));
+  return (
+    isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value))
+  );
 }
 // #endregion shape
 
@@ -51,7 +54,8 @@ export function isSessionData(data: unknown): data is SessionData {
 // Secure, has Path=/ and no Domain, so a page on a sibling subdomain cannot plant a
 // session of its own choosing under this name.
 export const SESSION_COOKIE = 'tutorial.session';
-export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
+export const sessionCookieName = (secure: boolean) =>
+  secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 
 // #region sessions
 export function sessions(app: Koa, { secure = false }: { secure?: boolean } = {}): Middleware {

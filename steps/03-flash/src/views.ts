@@ -16,7 +16,9 @@ export class TutorialViews {
   private get session() {
     const session = this.ctx.session;
     if (!session)
-      throw new TypeError('TutorialViews: ctx.session is missing; install the session middleware');
+      throw new TypeError(
+        'TutorialViews: ctx.session is missing; install the session middleware',
+      );
     return session;
   }
 
@@ -44,7 +46,11 @@ export class TutorialViews {
 
   // Each view returns the data for its template; the router picks the template.
   home() {
-    return { name: 'Home View', items: this.session.items ?? [], maxItemLength: MAX_ITEM_LENGTH };
+    return {
+      name: 'Home View',
+      items: this.session.items ?? [],
+      maxItemLength: MAX_ITEM_LENGTH,
+    };
   }
 
   hello() {
@@ -56,7 +62,8 @@ export class TutorialViews {
   // (Post/Redirect/Get), and a flash message says what happened on the page it loads.
   addItem() {
     const { item = '' } = this.ctx.request.body as { item?: unknown };
-    if (typeof item !== 'string') this.ctx.throw(400, 'Send one item, as text, in the field "item".');
+    if (typeof item !== 'string')
+      this.ctx.throw(400, 'Send one item, as text, in the field "item".');
     const name = item.trim();
     const cart = this.session.items ?? [];
 

@@ -36,25 +36,37 @@ describe('the cart in a real browser', function () {
     const page = await newPage();
     await page.goto(home);
     await page.getByLabel('Item').fill('Earl Grey <b>tea</b>');
-    await Promise.all([page.waitForURL(home), page.getByRole('button', { name: 'Add' }).click()]);
+    await Promise.all([
+      page.waitForURL(home),
+      page.getByRole('button', { name: 'Add' }).click(),
+    ]);
 
     expect(await page.locator('h1').textContent()).to.equal('Hi Home View'); // the redirect's page
     expect(await page.getByRole('status').textContent({ timeout: 2000 })).to.equal(
       'Added “Earl Grey <b>tea</b>” to your cart.',
     );
-    expect(await page.locator('#cart li').allTextContents()).to.deep.equal(['Earl Grey <b>tea</b>']);
+    expect(await page.locator('#cart li').allTextContents()).to.deep.equal([
+      'Earl Grey <b>tea</b>',
+    ]);
 
     await page.reload();
     expect(await page.getByRole('status').count()).to.equal(0);
-    expect(await page.locator('#cart li').allTextContents()).to.deep.equal(['Earl Grey <b>tea</b>']);
+    expect(await page.locator('#cart li').allTextContents()).to.deep.equal([
+      'Earl Grey <b>tea</b>',
+    ]);
   });
 
   it('shows an error for an empty item and adds nothing', async () => {
     const page = await newPage();
     await page.goto(home);
     await page.getByLabel('Item').fill('   '); // spaces pass the browser's `required`
-    await Promise.all([page.waitForURL(home), page.getByRole('button', { name: 'Add' }).click()]);
-    expect(await page.getByRole('alert').textContent({ timeout: 2000 })).to.equal('Enter an item to add.');
+    await Promise.all([
+      page.waitForURL(home),
+      page.getByRole('button', { name: 'Add' }).click(),
+    ]);
+    expect(await page.getByRole('alert').textContent({ timeout: 2000 })).to.equal(
+      'Enter an item to add.',
+    );
     expect(await page.locator('#cart').textContent()).to.equal('Your cart is empty.');
   });
 });

@@ -28,7 +28,9 @@ describe('POST /items', () => {
   it('shows its message on whichever page comes next, even /howdy', async () => {
     const visitor = request.agent(app());
     await addItem(visitor, 'tea');
-    expect(flashes(await visitor.get('/howdy'))).to.deep.equal(['info: Added “tea” to your cart.']);
+    expect(flashes(await visitor.get('/howdy'))).to.deep.equal([
+      'info: Added “tea” to your cart.',
+    ]);
     expect(flashes(await visitor.get('/'))).to.deep.equal([]);
   });
 
@@ -88,7 +90,10 @@ describe('POST /items', () => {
           : await visitor
               .post('/items')
               .type('form')
-              .send({ _csrf: token, item: pick(['茶', '😀', 'x', ' ']).repeat(Math.ceil(random() * 110)) });
+              .send({
+                _csrf: token,
+                item: pick(['茶', '😀', 'x', ' ']).repeat(Math.ceil(random() * 110)),
+              });
       const cookie = sessionSetCookie(res);
       if (cookie) largest = Math.max(largest, cookie.split(';')[0].length);
     }
@@ -114,7 +119,10 @@ describe('POST /items without the form’s CSRF token', () => {
       const visitor = request.agent(app());
       await addItem(visitor, 'tea');
       await visitor.get('/'); // shows (and uses up) the message about tea
-      const res = await visitor.post('/items').type('form').send({ _csrf: token, item: 'forged' });
+      const res = await visitor
+        .post('/items')
+        .type('form')
+        .send({ _csrf: token, item: 'forged' });
       expect(res.status).to.equal(403);
       expect(res.text).to.contain('did not come from this site');
       const page = await visitor.get('/');
@@ -127,7 +135,11 @@ describe('POST /items without the form’s CSRF token', () => {
     const visitor = request.agent(app());
     const token = csrfFrom(await visitor.get('/'));
     const lookalike = 'é' + token.slice(1); // same length in characters, not in bytes
-    await visitor.post('/items').type('form').send({ _csrf: lookalike, item: 'forged' }).expect(403);
+    await visitor
+      .post('/items')
+      .type('form')
+      .send({ _csrf: lookalike, item: 'forged' })
+      .expect(403);
   });
 
   it('is refused for a visitor with no session and no token', async () => {
@@ -135,7 +147,11 @@ describe('POST /items without the form’s CSRF token', () => {
   });
 
   it('is refused for a visitor with no session at all', async () => {
-    await request(app()).post('/items').type('form').send({ _csrf: 'anything', item: 'forged' }).expect(403);
+    await request(app())
+      .post('/items')
+      .type('form')
+      .send({ _csrf: 'anything', item: 'forged' })
+      .expect(403);
   });
 
   it('is refused with another visitor’s token', async () => {

@@ -66,9 +66,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses the development key in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_KEYS: DEV_SESSION_KEY }, quiet)).to.throw(
-      'SESSION_KEYS must be set when NODE_ENV is "production"',
-    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SESSION_KEYS: DEV_SESSION_KEY }, quiet),
+    ).to.throw('SESSION_KEYS must be set when NODE_ENV is "production"');
   });
 
   it('refuses secure cookies without a trusted proxy, which would fail every request', () => {
@@ -108,7 +108,9 @@ describe('loadConfig', () => {
       it(`refuses ${name}=${JSON.stringify(value)}, naming the values it accepts`, () => {
         expect(() =>
           loadConfig({ SECURE_COOKIES: 'true', TRUST_PROXY: 'true', [name]: value }, quiet),
-        ).to.throw(`${name} must be "true" or "false" (unset means false), not ${JSON.stringify(value)}`);
+        ).to.throw(
+          `${name} must be "true" or "false" (unset means false), not ${JSON.stringify(value)}`,
+        );
       });
     }
   }

@@ -62,7 +62,9 @@ describe('pitfall 1: a module-level counter', () => {
     await first.get('/');
     const second = await first.get('/');
     expect(count(await request.agent(server).get('/'))).to.equal(1);
-    expect(count(await request(app()).get('/').set('Cookie', cookieHeader(second)))).to.equal(3);
+    expect(count(await request(app()).get('/').set('Cookie', cookieHeader(second)))).to.equal(
+      3,
+    );
   });
 });
 // #endregion pitfall-1
@@ -79,9 +81,16 @@ describe('pitfall 2: signed is not encrypted', () => {
 
   it('this step: the session holds the count and the form token, and nothing else', async () => {
     const res = await request(app()).get('/');
-    const { counter, csrf, _expire, _maxAge, ...rest } = decodeSession(setCookies(res)[SESSION_COOKIE]);
+    const { counter, csrf, _expire, _maxAge, ...rest } = decodeSession(
+      setCookies(res)[SESSION_COOKIE],
+    );
     // The CSRF token is the visitor's own: reading it does not help another site (step 03).
-    expect({ counter, csrf: typeof csrf, expires: typeof _expire, maxAge: _maxAge }).to.deep.equal({
+    expect({
+      counter,
+      csrf: typeof csrf,
+      expires: typeof _expire,
+      maxAge: _maxAge,
+    }).to.deep.equal({
       counter: 1,
       csrf: 'string',
       expires: 'number',
@@ -100,7 +109,8 @@ describe('pitfall 3: cookie size', () => {
     const visitor = request.agent(sessionHistory.createApp({ keys: ['test key'] }).callback());
     let res = await visitor.get('/').set('User-Agent', browser);
     const firstSize = sessionSize(res);
-    for (let visit = 2; visit <= 25; visit += 1) res = await visitor.get('/').set('User-Agent', browser);
+    for (let visit = 2; visit <= 25; visit += 1)
+      res = await visitor.get('/').set('User-Agent', browser);
     expect(res.text).to.equal('Visits: 25');
     expect(firstSize).to.be.below(400);
     expect(sessionSize(res)).to.be.above(4096); // supertest's cookie jar keeps it; a browser would not
@@ -138,7 +148,8 @@ describe('pitfall 3: cookie size', () => {
       // The other visits run inside the page: one round trip to the browser, not one per visit.
       const pages = await page.evaluate(async (more) => {
         const texts: string[] = [];
-        for (let visit = 0; visit < more; visit += 1) texts.push(await (await fetch('/')).text());
+        for (let visit = 0; visit < more; visit += 1)
+          texts.push(await (await fetch('/')).text());
         return texts;
       }, times - 1);
       const seen = [await page.content(), ...pages].map((text) =>
@@ -165,7 +176,9 @@ describe('pitfall 3: cookie size', () => {
       // the two no longer match and the app starts a new session: back to 1, silently.
       const reset = naive.indexOf(1, 1);
       expect(reset, `visits seen: ${naive.join(', ')}`).to.be.above(5);
-      expect(naive.slice(0, reset)).to.deep.equal(naive.slice(0, reset).map((_, index) => index + 1));
+      expect(naive.slice(0, reset)).to.deep.equal(
+        naive.slice(0, reset).map((_, index) => index + 1),
+      );
     });
 
     it('this step: the count keeps rising', () => {
@@ -194,7 +207,8 @@ describe('pitfall 4: two requests at once from one visitor', () => {
 
   it('this step: one request after another loses nothing', async () => {
     const visitor = request.agent(app());
-    for (let visit = 1; visit <= 5; visit += 1) expect(count(await visitor.get('/'))).to.equal(visit);
+    for (let visit = 1; visit <= 5; visit += 1)
+      expect(count(await visitor.get('/'))).to.equal(visit);
   });
 });
 // #endregion pitfall-4
@@ -205,12 +219,17 @@ describe('pitfall 5: a secret in the source', () => {
   const forged = () => sessionCookie(encodeSession({ counter: 999_999 }), 'itsaseekreet');
 
   it('naive: a session signed with the published key is accepted', async () => {
-    const res = await request(hardcodedSecret.createApp().callback()).get('/').set('Cookie', forged());
+    const res = await request(hardcodedSecret.createApp().callback())
+      .get('/')
+      .set('Cookie', forged());
     expect(count(res)).to.equal(1_000_000);
   });
 
   it('this step: with keys from SESSION_KEYS the forgery is rejected', async () => {
-    const { keys } = loadConfig({ SESSION_KEYS: randomBytes(32).toString('base64url') }, () => {});
+    const { keys } = loadConfig(
+      { SESSION_KEYS: randomBytes(32).toString('base64url') },
+      () => {},
+    );
     const res = await request(app(keys)).get('/').set('Cookie', forged()).expect(200);
     expect(count(res)).to.equal(1);
   });

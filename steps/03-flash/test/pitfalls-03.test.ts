@@ -34,7 +34,9 @@ describe('pitfall 1: a module-level lastMessage', () => {
     const bob = request.agent(server);
     await addItem(alice, 'a gift for Bob');
     expect(flashes(await bob.get('/'))).to.deep.equal([]);
-    expect(flashes(await alice.get('/'))).to.deep.equal(['info: Added “a gift for Bob” to your cart.']);
+    expect(flashes(await alice.get('/'))).to.deep.equal([
+      'info: Added “a gift for Bob” to your cart.',
+    ]);
   });
 });
 // #endregion pitfall-1
@@ -43,7 +45,12 @@ describe('pitfall 1: a module-level lastMessage', () => {
 describe('pitfall 2: a message kept in ctx.state', () => {
   it('naive: the redirect is a new request, with a new ctx.state, and the message is lost', async () => {
     const visitor = request.agent(stateFlash.createApp().callback());
-    await visitor.post('/items').type('form').send({ item: 'tea' }).expect(303).expect('Location', '/');
+    await visitor
+      .post('/items')
+      .type('form')
+      .send({ item: 'tea' })
+      .expect(303)
+      .expect('Location', '/');
     await visitor.get('/').expect('No messages.');
   });
 
@@ -69,7 +76,9 @@ describe('pitfall 3: a "current request" global', () => {
   }
 
   it('naive: after an await, one visitor’s message lands in the other’s session', async () => {
-    const seen = await bothSubmit(currentRequest.createApp({ keys, save: overlapping(2) }).callback());
+    const seen = await bothSubmit(
+      currentRequest.createApp({ keys, save: overlapping(2) }).callback(),
+    );
     // Whoever arrived second is "current" when both resume: they get both messages.
     expect([seen.alice, seen.bob]).to.include('No messages.');
     expect(seen.alice + seen.bob)
@@ -81,7 +90,10 @@ describe('pitfall 3: a "current request" global', () => {
     const seen = await bothSubmit(
       currentRequest.createAsyncLocalStorageApp({ keys, save: overlapping(2) }).callback(),
     );
-    expect(seen).to.deep.equal({ alice: 'Added “tea” to your cart.', bob: 'Added “milk” to your cart.' });
+    expect(seen).to.deep.equal({
+      alice: 'Added “tea” to your cart.',
+      bob: 'Added “milk” to your cart.',
+    });
   });
 
   // Alice's browser sends her form's headers, then stalls before the body; Bob's whole

@@ -38,8 +38,11 @@ const FORCED = /Closing the connections still open/;
 // The session cookie a response sets: its name ends in `tutorial.session` (over HTTPS
 // it has a prefix), and its signature travels in another cookie, `<name>.sig`.
 function sessionSetCookie(res: Response) {
-  const header = res.headers.getSetCookie().find((cookie) => /^[^=]*tutorial\.session=/.test(cookie));
-  if (!header) throw new Error(`no session cookie in ${JSON.stringify(res.headers.getSetCookie())}`);
+  const header = res.headers
+    .getSetCookie()
+    .find((cookie) => /^[^=]*tutorial\.session=/.test(cookie));
+  if (!header)
+    throw new Error(`no session cookie in ${JSON.stringify(res.headers.getSetCookie())}`);
   return { name: header.split('=')[0], header };
 }
 const count = async (res: Response) => Number(/Count: (\d+)/.exec(await res.text())?.[1]);
@@ -93,7 +96,9 @@ describe('src/server.ts', function () {
 
   describe('with SECURE_COOKIES and TRUST_PROXY, behind a TLS-terminating proxy', () => {
     it('sends the session cookie with the Secure attribute, to a request that came over HTTPS', async () => {
-      const res = await fetch(await behindProxy.url(), { headers: { 'X-Forwarded-Proto': 'https' } });
+      const res = await fetch(await behindProxy.url(), {
+        headers: { 'X-Forwarded-Proto': 'https' },
+      });
       expect(res.status).to.equal(200);
       expect(sessionSetCookie(res).header).to.match(/;\s*secure\b/i);
     });

@@ -10,7 +10,6 @@ import {
   encodeSession,
   sessionCookie,
   setCookies,
-  sign,
 } from './helpers/cookies.ts';
 import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
 
@@ -62,7 +61,10 @@ describe('a session cookie that is not what the app signed', () => {
 
   it('with its count edited but the old signature gets a fresh session', async () => {
     const first = await request(app()).get('/');
-    const edited = encodeSession({ ...decodeSession(setCookies(first)[SESSION_COOKIE]), counter: 1000 });
+    const edited = encodeSession({
+      ...decodeSession(setCookies(first)[SESSION_COOKIE]),
+      counter: 1000,
+    });
     const sig = setCookies(first)[`${SESSION_COOKIE}.sig`];
     const res = await request(app())
       .get('/')
@@ -77,13 +79,19 @@ describe('a session cookie that is not what the app signed', () => {
   });
 
   it('that is correctly signed but is not JSON gets a fresh session and a 200', async () => {
-    const res = await request(app()).get('/').set('Cookie', sessionCookie('%%%', 'test key')).expect(200);
+    const res = await request(app())
+      .get('/')
+      .set('Cookie', sessionCookie('%%%', 'test key'))
+      .expect(200);
     expect(count(res)).to.equal(1);
   });
 
   it('that is correctly signed but holds no count starts counting at 1', async () => {
     const value = Buffer.from('[1,2,3]').toString('base64');
-    const res = await request(app()).get('/').set('Cookie', sessionCookie(value, 'test key')).expect(200);
+    const res = await request(app())
+      .get('/')
+      .set('Cookie', sessionCookie(value, 'test key'))
+      .expect(200);
     expect(count(res)).to.equal(1);
   });
 });
@@ -115,7 +123,12 @@ describe('the session cookie', () => {
   });
 
   it('is Secure when the app serves HTTPS behind a proxy', async () => {
-    const secure = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
+    const secure = createApp({
+      env: 'test',
+      keys: ['k'],
+      secureCookies: true,
+      trustProxy: true,
+    }).callback();
     const res = await request(secure).get('/').set('X-Forwarded-Proto', 'https').expect(200);
     expect(res.headers['set-cookie'][0]).to.match(/; secure/i);
   });
@@ -124,7 +137,10 @@ describe('the session cookie', () => {
 describe('createApp', () => {
   it('refuses to build an app without keys, and says what it needs', () => {
     // @ts-expect-error: the mistake under test
-    expect(() => createApp({})).to.throw(TypeError, 'createApp: options.keys must be a non-empty array');
+    expect(() => createApp({})).to.throw(
+      TypeError,
+      'createApp: options.keys must be a non-empty array',
+    );
     expect(() => createApp({ keys: [] })).to.throw(TypeError, 'options.keys');
     expect(() => createApp({ keys: [''] })).to.throw(TypeError, 'options.keys');
     expect(() => createApp({ keys: ['a key', ''] })).to.throw(TypeError, 'options.keys');
@@ -203,7 +219,12 @@ describe('pages about one visitor', () => {
 
 describe('the session cookie over HTTPS', () => {
   it('is named __Host-, is Secure, and has Path=/ and no Domain', async () => {
-    const server = createApp({ env: 'test', keys: ['k'], secureCookies: true, trustProxy: true }).callback();
+    const server = createApp({
+      env: 'test',
+      keys: ['k'],
+      secureCookies: true,
+      trustProxy: true,
+    }).callback();
     const res = await request(server).get('/').set('X-Forwarded-Proto', 'https');
     const header = sessionSetCookie(res, sessionCookieName(true));
     expect(header)
@@ -217,51 +238,41 @@ describe('the session cookie over HTTPS', () => {
 // #region sibling-subdomain
 describe('a session planted by a sibling subdomain', () => {
   // A page on evil.example.com can set a cookie for all of example.com, with a longer
-  // Path so that the browser sends it first. It holds the attacker's own valid session
-  // (and so the attacker knows its CSRF token). The server reads the first cookie.
-  async function attackerSession(server: ReturnType<typeof app>, name: string, https: boolean) {
-    const attacker = request(server).get('/');
-    const page = await (https ? attacker.set('X-Forwarded-Proto', 'https') : attacker);
-    return { cookies: setCookies(page), token: csrfFrom(page), name };
-  }
+  // Path so that the browser sends it first. It holds the attacker's own valid session,
+  // whose CSRF token the attacker knows. The server reads the first cookie of a name.
+  const https = { env: 'test', keys: ['test key'], secureCookies: true, trustProxy: true };
+  const visit = (server: ReturnType<typeof app>, secure: boolean) => {
+    const page = request(server).get('/');
+    return secure ? page.set('X-Forwarded-Proto', 'https') : page;
+  };
 
   it('over plain HTTP, is read instead of the visitor’s own: the token cannot tell', async () => {
     const server = app();
-    const planted = await attackerSession(server, SESSION_COOKIE, false);
-    const victim = await request(server).get('/');
-    const attackerFirst = `${planted.name}=${planted.cookies[SESSION_COOKIE]}; ${planted.name}.sig=${planted.cookies[`${SESSION_COOKIE}.sig`]}; ${cookieHeader(victim)}`;
+    const attacker = await visit(server, false);
+    const victim = await visit(server, false);
     const res = await request(server)
       .post('/items')
-      .set('Cookie', attackerFirst)
+      .set('Cookie', `${cookieHeader(attacker)}; ${cookieHeader(victim)}`) // the planted pair first
       .type('form')
-      .send({ _csrf: planted.token, item: 'chosen by the attacker' });
+      .send({ _csrf: csrfFrom(attacker), item: 'chosen by the attacker' });
     // Accepted, and the victim's browser is now signed in to the attacker's session.
     expect(res.status).to.equal(303);
-    expect(decodeSession(setCookies(res)[SESSION_COOKIE]).csrf).to.equal(planted.token);
+    expect(decodeSession(setCookies(res)[SESSION_COOKIE]).csrf).to.equal(csrfFrom(attacker));
   });
 
   it('over HTTPS, cannot take the __Host- cookie’s place, so the forged post is refused', async () => {
-    const server = createApp({
-      env: 'test',
-      keys: ['test key'],
-      secureCookies: true,
-      trustProxy: true,
-    }).callback();
-    const hostName = sessionCookieName(true);
-    // Browsers refuse a __Host- cookie with a Domain, so the planted one has another name
-    // (signed here as the app would sign it, which is more than an attacker can do).
-    const planted = await attackerSession(server, SESSION_COOKIE, true);
-    const victimPage = await request(server).get('/').set('X-Forwarded-Proto', 'https');
-    const victim = setCookies(victimPage);
-    const header =
-      `${SESSION_COOKIE}=${planted.cookies[hostName]}; ${SESSION_COOKIE}.sig=${sign(planted.cookies[hostName], 'test key')}; ` +
-      `${hostName}=${victim[hostName]}; ${hostName}.sig=${victim[`${hostName}.sig`]}`;
+    const server = createApp(https).callback();
+    const attacker = await visit(server, true);
+    const victim = await visit(server, true);
+    // Browsers refuse a __Host- cookie with a Domain, so the planted one must go by the
+    // plain name (signed here as the app would sign it: more than an attacker can do).
+    const value = setCookies(attacker)[sessionCookieName(true)];
     const res = await request(server)
       .post('/items')
       .set('X-Forwarded-Proto', 'https')
-      .set('Cookie', header)
+      .set('Cookie', `${sessionCookie(value, 'test key')}; ${cookieHeader(victim)}`)
       .type('form')
-      .send({ _csrf: planted.token, item: 'chosen by the attacker' });
+      .send({ _csrf: csrfFrom(attacker), item: 'chosen by the attacker' });
     expect(res.status).to.equal(403);
     expect(res.headers['set-cookie']).to.equal(undefined);
   });

@@ -83,7 +83,12 @@ describe('TutorialViews', () => {
     for (const [why, body, session, message] of [
       ['an empty item', { item: '   ' }, {}, 'Enter an item to add.'],
       ['a missing item', {}, {}, 'Enter an item to add.'],
-      ['an item that is too long', { item: 'x'.repeat(MAX_ITEM_LENGTH + 1) }, {}, 'at most 100 characters'],
+      [
+        'an item that is too long',
+        { item: 'x'.repeat(MAX_ITEM_LENGTH + 1) },
+        {},
+        'at most 100 characters',
+      ],
       [
         'an item for a full cart',
         { item: 'tea' },
@@ -99,7 +104,10 @@ describe('TutorialViews', () => {
       ],
     ] as const) {
       it(`adds nothing for ${why}, flashes an error, and redirects`, () => {
-        const before = structuredClone(session) as { items?: string[]; flash?: { error?: string[] } };
+        const before = structuredClone(session) as {
+          items?: string[];
+          flash?: { error?: string[] };
+        };
         const ctx = fakeContext(before, body);
         new TutorialViews(ctx).addItem();
         expect(before.items).to.deep.equal((session as { items?: string[] }).items);

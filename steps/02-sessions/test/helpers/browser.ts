@@ -11,7 +11,9 @@ const on = (name: string) => !/^(|0|false|no)$/i.test(process.env[name]?.trim() 
 // fall back to another browser, or skip the tests.
 const chosen = process.env.CHROMIUM_PATH;
 if (chosen && !existsSync(chosen)) {
-  throw new Error(`CHROMIUM_PATH is set to ${chosen}, which does not exist; fix it or unset it`);
+  throw new Error(
+    `CHROMIUM_PATH is set to ${chosen}, which does not exist; fix it or unset it`,
+  );
 }
 const candidates = [
   chosen,

@@ -5,8 +5,10 @@ import type { Response } from 'supertest';
 import { SESSION_COOKIE } from '../../src/session.ts';
 
 // The cookie's value is the session as JSON, in base64: encoded, not encrypted.
-export const encodeSession = (data: object) => Buffer.from(JSON.stringify(data)).toString('base64');
-export const decodeSession = (value: string) => JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+export const encodeSession = (data: object) =>
+  Buffer.from(JSON.stringify(data)).toString('base64');
+export const decodeSession = (value: string) =>
+  JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
 
 // The signature cookie: HMAC-SHA1 of "name=value" keyed with the secret, in base64url
 // (what the `cookies` package under Koa computes with app.keys[0]).
@@ -19,7 +21,9 @@ export const sessionCookie = (value: string, key: string, name = SESSION_COOKIE)
 
 // The whole Set-Cookie header (value and attributes) a response sends for the session.
 export const sessionSetCookie = (res: Response, name = SESSION_COOKIE) =>
-  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith(`${name}=`));
+  ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .find((h) => h.startsWith(`${name}=`));
 
 // The cookies a response sets, by name.
 export function setCookies(res: Response): Record<string, string> {

@@ -3,7 +3,8 @@
 import type { Agent, Response } from 'supertest';
 
 // The CSRF token in a page's form.
-export const csrfFrom = (res: Response) => /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1] ?? '';
+export const csrfFrom = (res: Response) =>
+  /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1] ?? '';
 
 // Loads the home page for its token, then posts `item` as the form would (without
 // following the redirect).
@@ -20,4 +21,5 @@ export const flashes = (res: Response) =>
   [...res.text.matchAll(/<p class="flash flash-(\w+)" role="\w+">(.*?)<\/p>/g)].map(
     ([, queue, text]) => `${queue}: ${text}`,
   );
-export const cart = (res: Response) => [...res.text.matchAll(/<li>(.*?)<\/li>/g)].map(([, item]) => item);
+export const cart = (res: Response) =>
+  [...res.text.matchAll(/<li>(.*?)<\/li>/g)].map(([, item]) => item);

@@ -14,7 +14,12 @@ const sockets = new Set<Socket>();
 
 // Resolves with the match as soon as `text()` matches `pattern`, checking whenever
 // `source` emits 'data'; rejects, saying what was there instead, if it closes first.
-function whenMatches(source: EventEmitter, text: () => string, pattern: RegExp, explain: () => string) {
+function whenMatches(
+  source: EventEmitter,
+  text: () => string,
+  pattern: RegExp,
+  explain: () => string,
+) {
   return new Promise<RegExpExecArray>((resolve, reject) => {
     const check = () => {
       const match = pattern.exec(text());
@@ -45,9 +50,11 @@ export function startServer(env: Record<string, string>) {
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
-  const explain = () => `the server printed:\n${output.stdout}\nand on stderr:\n${output.stderr}`;
+  const explain = () =>
+    `the server printed:\n${output.stdout}\nand on stderr:\n${output.stderr}`;
   // A line on stdout, such as the shutdown message.
-  const printed = (pattern: RegExp) => whenMatches(child.stdout, () => output.stdout, pattern, explain);
+  const printed = (pattern: RegExp) =>
+    whenMatches(child.stdout, () => output.stdout, pattern, explain);
 
   return {
     child,
