@@ -5,13 +5,20 @@ import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
 import { logError } from './log.ts';
 
+// A server that cannot start says why in one line, and exits. Under `npm run dev`
+// (node --watch) it stops the watcher too, which would otherwise wait for a file change.
+function cannotStart(reason: string): never {
+  console.error(`Cannot start: ${reason}`);
+  if (process.env.WATCH_REPORT_DEPENDENCIES) process.kill(process.ppid, 'SIGTERM');
+  process.exit(1);
+}
+
 // The only file that listens, and the only one that reads the environment.
 let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
-  console.error(`Cannot start: ${(error as Error).message}`);
-  process.exit(1);
+  cannotStart((error as Error).message);
 }
 const app = createApp(config);
 app.on('error', logError); // our log instead of Koa's, which traces every visitor who hangs up
@@ -24,8 +31,7 @@ const server = app.listen(config.port, () => {
 // A port already in use is the usual first-run problem: say so, without a stack trace.
 server.on('error', (error: NodeJS.ErrnoException) => {
   const busy = `port ${config.port} is in use; stop the other server or set PORT`;
-  console.error(`Cannot start: ${error.code === 'EADDRINUSE' ? busy : error.message}`);
-  process.exit(1);
+  cannotStart(error.code === 'EADDRINUSE' ? busy : error.message);
 });
 
 // The requests in progress. Once shutting down, each of their responses (and of any that

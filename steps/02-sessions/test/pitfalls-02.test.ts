@@ -31,7 +31,7 @@ const app = (keys = ['test key']) => createApp({ env: 'test', keys }).callback()
 const sessionSize = (res: request.Response) => sessionSetCookie(res)!.split(';')[0].length;
 
 // #region pitfall-1
-describe('pitfall 1: a module-level counter', () => {
+describe('step 02, pitfall 1: a module-level counter', () => {
   // A fresh copy of the module stands for a fresh process: a restart, or another worker.
   const freshProcess = async () => {
     const url = new URL('../pitfalls/global-counter.ts', import.meta.url);
@@ -69,7 +69,7 @@ describe('pitfall 1: a module-level counter', () => {
 // #endregion pitfall-1
 
 // #region pitfall-2
-describe('pitfall 2: signed is not encrypted', () => {
+describe('step 02, pitfall 2: signed is not encrypted', () => {
   it('anyone holding the cookie can read the session: it is base64 JSON', async () => {
     const visitor = request.agent(app());
     await visitor.get('/');
@@ -94,7 +94,7 @@ describe('pitfall 2: signed is not encrypted', () => {
 // #endregion pitfall-2
 
 // #region pitfall-3
-describe('pitfall 3: cookie size', () => {
+describe('step 02, pitfall 3: cookie size', () => {
   it('naive: a session that keeps a history outgrows the 4 KB browsers keep', async () => {
     const browser =
       'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
@@ -181,7 +181,7 @@ describe('pitfall 3: cookie size', () => {
 // #endregion pitfall-3
 
 // #region pitfall-4
-describe('pitfall 4: two requests at once from one visitor', () => {
+describe('step 02, pitfall 4: two requests at once from one visitor', () => {
   it('this step too: both read the same count, both write count + 1, and one visit is lost', async () => {
     const server = app();
     const first = await request(server).get('/'); // Count 1
@@ -206,7 +206,7 @@ describe('pitfall 4: two requests at once from one visitor', () => {
 // #endregion pitfall-4
 
 // #region pitfall-5
-describe('pitfall 5: a secret in the source', () => {
+describe('step 02, pitfall 5: a secret in the source', () => {
   // Anyone who has read the source can sign a session of their own making.
   const forged = () => sessionCookie(encodeSession({ counter: 999_999 }), 'itsaseekreet');
 
@@ -229,7 +229,7 @@ describe('pitfall 5: a secret in the source', () => {
 // #endregion pitfall-5
 
 // #region pitfall-6
-describe('pitfall 6: a cookie session cannot be revoked', () => {
+describe('step 02, pitfall 6: a cookie session cannot be revoked', () => {
   it('this step too: an old cookie, sent again, brings the old session back', async () => {
     const server = app();
     const first = await request(server).get('/'); // Count 1: someone keeps this cookie

@@ -15,7 +15,7 @@ import * as routeOrder from '../pitfalls/route-order.ts';
 const heading = (html: string) => /<h1>(.*?)<\/h1>/.exec(html)?.[1];
 
 // #region pitfall-1
-describe('pitfall 1: one controller shared by every request', () => {
+describe('step 01, pitfall 1: one controller shared by every request', () => {
   it('naive: of two overlapping requests, one gets the page the other asked for', async () => {
     const app = sharedController.createApp({ lookup: overlapping(2) }).callback();
     const [home, hello] = await Promise.all([
@@ -41,7 +41,7 @@ describe('pitfall 1: one controller shared by every request', () => {
 // #endregion pitfall-1
 
 // #region pitfall-2
-describe('pitfall 2: a module-level router instead of a factory', () => {
+describe('step 01, pitfall 2: a module-level router instead of a factory', () => {
   // The router inside an app: @koa/router's routes() middleware carries it as `.router`.
   const routerOf = (app: Koa) =>
     app.middleware
@@ -85,7 +85,7 @@ describe('pitfall 2: a module-level router instead of a factory', () => {
 // #endregion pitfall-2
 
 // #region pitfall-3
-describe('pitfall 3: route order', () => {
+describe('step 01, pitfall 3: route order', () => {
   it('naive: /:action registered first makes /admin unreachable', async () => {
     await request(routeOrder.createApp().callback()).get('/admin').expect(404);
   });

@@ -18,7 +18,7 @@ const app = () => createApp({ env: 'test', keys: ['test key'] }).callback();
 const keys = ['test key'];
 
 // #region pitfall-1
-describe('pitfall 1: a module-level lastMessage', () => {
+describe('step 03, pitfall 1: a module-level lastMessage', () => {
   it('naive: the message goes to whichever visitor loads a page next', async () => {
     const server = globalFlash.createApp().callback();
     const alice = request.agent(server);
@@ -42,7 +42,7 @@ describe('pitfall 1: a module-level lastMessage', () => {
 // #endregion pitfall-1
 
 // #region pitfall-2
-describe('pitfall 2: a message kept in ctx.state', () => {
+describe('step 03, pitfall 2: a message kept in ctx.state', () => {
   it('naive: the redirect is a new request, with a new ctx.state, and the message is lost', async () => {
     const visitor = request.agent(stateFlash.createApp().callback());
     await visitor
@@ -63,7 +63,7 @@ describe('pitfall 2: a message kept in ctx.state', () => {
 // #endregion pitfall-2
 
 // #region pitfall-3
-describe('pitfall 3: a "current request" global', () => {
+describe('step 03, pitfall 3: a "current request" global', () => {
   // Alice and Bob submit at the same moment; both requests wait on the save at once.
   async function bothSubmit(server: ReturnType<Koa['callback']>) {
     const alice = request.agent(server);
