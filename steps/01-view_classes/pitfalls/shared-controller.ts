@@ -27,7 +27,10 @@ class SharedViews {
 }
 // #endregion naive
 
-export function createApp({ lookup = () => setTimeout(10) }: { lookup?: Lookup } = {}): Koa {
+// The default is slow enough for two requests sent by hand (two curls) to overlap.
+const slowLookup: Lookup = () => setTimeout(1500);
+
+export function createApp({ lookup = slowLookup }: { lookup?: Lookup } = {}): Koa {
   const app = new Koa();
   const views = new SharedViews(lookup);
   const router = new Router();

@@ -10,17 +10,16 @@ import type { Server } from './helpers/server.ts';
 const KEY = randomBytes(32).toString('base64url');
 const production = { NODE_ENV: 'production', SESSION_KEYS: KEY };
 let refused: Server;
-let idle: Server;
-let pipelined: Server;
+let draining: Server;
 let stalled: Server;
 let live: Server;
 let behindProxy: Server;
 before(() => {
   refused = startServer({ NODE_ENV: 'production' }); // no SESSION_KEYS
   // Without SHUTDOWN_TIMEOUT, a shutdown may wait 10 s: longer than any test here waits.
-  idle = startServer({ NODE_ENV: 'development' });
-  pipelined = startServer({});
-  stalled = startServer({ SHUTDOWN_TIMEOUT: '0.5' });
+  draining = startServer({ NODE_ENV: 'development' });
+  // The deadline is all this server's test is about, not its length: the shortest will do.
+  stalled = startServer({ SHUTDOWN_TIMEOUT: '0.01' });
   live = startServer(production);
   behindProxy = startServer({ ...production, SECURE_COOKIES: 'true', TRUST_PROXY: 'true' });
 });
@@ -106,42 +105,46 @@ describe('src/server.ts', function () {
   });
 
   describe('on SIGTERM', () => {
-    before(function () {
+    // One signal to one server, with a connection in each state that must not hold its
+    // shutdown up: idle, and a request still arriving. Each test checks what became of one.
+    let code: number | null;
+    let idle: string; // what the idle connection had received before the signal
+    let arriving: string; // and what the other had received by the time it closed
+    before(async function () {
       if (process.platform === 'win32') this.skip(); // no signals: kill() ends a process at once
-    });
-
-    it('closes an idle keep-alive connection and exits at once, with code 0', async () => {
-      const client = await rawClient(await idle.url());
-      client.socket.write(GET('/'));
-      await client.waitFor(/<\/html>/); // answered; the connection stays open for the next request
-      expect(client.received()).to.contain('Count: 1');
-      expect(idle.output.stderr).to.contain('SESSION_KEYS is not set');
-
-      idle.child.kill('SIGTERM');
-      const [code] = await idle.exited;
-      expect(code).to.equal(0);
-      expect(idle.output.stdout).to.contain('SIGTERM: shutting down');
-      expect(idle.output.stdout).not.to.match(FORCED); // it did not wait for the deadline
-      await client.closed;
-    });
-
-    it('answers a request still arriving, with Connection: close, then exits', async () => {
+      const url = await draining.url();
+      const clients = await Promise.all([rawClient(url), rawClient(url)]);
+      const [idleClient, arrivingClient] = clients;
+      idleClient.socket.write(GET('/'));
       // Two requests in one write, the second unfinished: the answer to the first proves
       // that the server has read the start of the second.
-      const client = await rawClient(await pipelined.url());
-      client.socket.write(`${GET('/')}GET /howdy HTTP/1.1\r\nHost: localhost\r\n`);
-      await client.waitFor(/<\/html>/);
+      arrivingClient.socket.write(`${GET('/')}GET /howdy HTTP/1.1\r\nHost: localhost\r\n`);
+      // All answered; the idle connection stays open for the next request.
+      await Promise.all(clients.map((client) => client.waitFor(/<\/html>/)));
+      idle = idleClient.received();
 
-      pipelined.child.kill('SIGTERM');
-      await pipelined.printed(/shutting down/);
-      client.socket.write('\r\n'); // the end of the second request
-      const [code] = await pipelined.exited;
-      const [, second] = responseHeads(await client.closed);
+      draining.child.kill('SIGTERM');
+      await draining.printed(/shutting down/);
+      arrivingClient.socket.write('\r\n'); // the end of the second request
+      [code] = await draining.exited;
+      [, arriving] = await Promise.all(clients.map((client) => client.closed));
+    });
+
+    it('closes an idle keep-alive connection and exits at once, with code 0', () => {
+      expect(idle).to.contain('Count: 1');
+      expect(draining.output.stderr).to.contain('SESSION_KEYS is not set');
+      expect(code).to.equal(0);
+      expect(draining.output.stdout).to.contain('SIGTERM: shutting down');
+      expect(draining.output.stdout).not.to.match(FORCED); // it did not wait for the deadline
+    });
+
+    it('answers a request still arriving, with Connection: close, then exits', () => {
+      const [, second] = responseHeads(arriving);
       expect(second)
         .to.match(/^HTTP\/1\.1 200 /)
         .and.match(/^Connection: close$/im);
       expect(code).to.equal(0);
-      expect(pipelined.output.stdout).not.to.match(FORCED);
+      expect(draining.output.stdout).not.to.match(FORCED);
     });
 
     it('does not let a stalled request keep it running past SHUTDOWN_TIMEOUT', async () => {

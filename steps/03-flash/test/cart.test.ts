@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
@@ -9,7 +12,22 @@ import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
 // real cookies. Each test makes its own visitor; none depends on another's order.
 const app = () => createApp({ env: 'test', keys: ['test key'] }).callback();
 
+// For a test of many requests: a server that listens until the test ends, so that they
+// all go to it, instead of supertest starting and stopping one for each request.
+const servers = new Set<Server>();
+async function listening(app: RequestListener) {
+  const server = createServer(app).listen(0, '127.0.0.1');
+  servers.add(server);
+  await once(server, 'listening');
+  return server;
+}
+
 describe('POST /items', () => {
+  afterEach(() => {
+    servers.forEach((server) => server.close().closeAllConnections());
+    servers.clear();
+  });
+
   it('adds the item and answers 303 See Other to /', async () => {
     const visitor = request.agent(app());
     const res = await addItem(visitor, 'tea');
@@ -80,7 +98,7 @@ describe('POST /items', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
     const pick = <T>(choices: T[]) => choices[Math.floor(random() * choices.length)];
-    const visitor = request.agent(app());
+    const visitor = request.agent(await listening(app()));
     const token = csrfFrom(await visitor.get('/'));
     let largest = 0;
     for (let step = 0; step < 200; step += 1) {

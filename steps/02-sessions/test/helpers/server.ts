@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import { setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const stepDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,16 +39,28 @@ function whenMatches(
   });
 }
 
+// Node's compile cache (its default folder, unless NODE_COMPILE_CACHE names another):
+// each server process reuses the compiled code of the last, and boots in about two
+// thirds of the time. It changes nothing but the start-up time.
+const compileCache = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
+
 // Starts `node src/server.ts` with PORT=0 (a free port) and `env` on top of this
 // process's environment, minus the settings a test run may have set for itself.
 export function startServer(env: Record<string, string>) {
   const inherited = { ...process.env, NODE_ENV: undefined, SESSION_KEYS: undefined };
   const child = spawn(process.execPath, ['src/server.ts'], {
     cwd: stepDir,
-    env: { ...inherited, PORT: '0', ...env },
+    env: { ...compileCache, ...inherited, PORT: '0', ...env },
   });
   running.add(child);
   child.on('exit', () => running.delete(child));
+  // It boots while other tests run: at a lower priority, it takes the time they leave
+  // over instead of slowing them down.
+  try {
+    if (child.pid) setPriority(child.pid, 10);
+  } catch {
+    // not allowed here: it runs at the usual priority, and only as fast as before
+  }
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
@@ -67,6 +81,10 @@ export function startServer(env: Record<string, string>) {
 }
 
 export type Server = ReturnType<typeof startServer>;
+
+// Should this process end without running the `after` hook (mocha stopped by an error
+// outside any test), no server outlives it.
+process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 // For an `after` hook: ends every server still running and every raw connection still
 // open, whether their tests passed or failed.

@@ -1,0 +1,581 @@
+// Keeps the terminal output shown in the instructors' guide true. A block such as
+//
+//   <!-- output: steps/02-sessions, beside npm start -->
+//   ```console
+//   $ curl -s -c tab http://localhost:6543/ | grep Count
+//   <p class="count">Count: 1</p>
+//   ```
+//   <!-- /output -->
+//
+// is a terminal in that step's folder: every `$` line is run and the lines after it are
+// what it printed. "beside npm start" means that `npm start` runs in another terminal.
+// The marker may instead name a situation: "before the root npm install" or "on an old
+// Node.js". `npm run docs:transcripts` fails when an output is not what a run prints;
+// `npm run docs:transcripts -- --write` refreshes them. What varies from run to run
+// (ports, dates, cookies, times) is replaced by a placeholder such as <session>.
+//
+// A `$` line may hold curl (-s, -i, -L, -d, -X, -b, -c, -w), `| grep [-i] [-e] word`,
+// `node -e`, `sleep`, `&`, `;`, `wait` and ( ); and npm start, npm run demo --
+// <name>, npm test, npm run pitfalls, npx mocha <files>. It is not a shell: it runs only
+// these, the same way on every platform, and refuses anything else.
+import { spawn } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { format } from 'node:util';
+import type Koa from 'koa';
+import Mocha from 'mocha';
+import { root } from './npm.ts';
+
+const write = process.argv.includes('--write');
+const GUIDES = ['docs/README.md'];
+const SHOWN_PORT = '6543'; // what the reader's own run prints
+const began = performance.now();
+
+// Every process this script starts is killed when it ends, whatever ends it.
+const children = new Set<ChildProcess>();
+const servers = new Set<Server>();
+const scratch = mkdtempSync(join(tmpdir(), 'transcripts-'));
+process.on('exit', () => {
+  children.forEach((child) => child.kill('SIGKILL'));
+  rmSync(scratch, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => process.exit(130));
+setTimeout(() => {
+  console.error('docs:transcripts: still running after 20 s; stopped');
+  process.exit(1);
+}, 20_000).unref();
+// The dry runs below import the steps' tests, which refuse a CHROMIUM_PATH that names
+// nothing: that is the browser tests' business, not the guide's.
+delete process.env.CHROMIUM_PATH;
+
+// What varies between runs, replaced by placeholders the guide explains.
+function normalise(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/^(Set-Cookie: [\w.]+?)=[^;\n]*/gim, (_, name: string) =>
+      name.endsWith('.sig') ? `${name}=<signature>` : `${name}=<session>`,
+    )
+    .replace(/expires=[^;\n]+/g, 'expires=<date>')
+    .replace(/^Date: .*$/gm, 'Date: <date>')
+    .replace(/ \((\d+(\.\d+)?(ms|s|m))\)$/gm, ' (<time>)')
+    .replace(/\bv\d+\.\d+\.\d+\b/g, '<version>')
+    .replace(/^(\s+at .*\n)+/gm, '    at <stack trace>\n');
+}
+
+// A `$` line's words and operators, split as a POSIX shell splits them.
+type Token = string | { op: string };
+function tokenize(line: string): Token[] {
+  const tokens: Token[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (c === "'" || c === '"') {
+      const end = line.indexOf(c, i + 1);
+      if (end < 0) throw new Error(`unclosed ${c}`);
+      const quoted = line.slice(i + 1, end);
+      if (c === '"' && /[$`\\]/.test(quoted)) throw new Error("use '…' for $, ` or \\");
+      word = (word ?? '') + quoted;
+      i = end;
+    } else if (/\s/.test(c) || '|&;()'.includes(c)) {
+      if (word !== undefined) tokens.push(word);
+      word = undefined;
+      if (!/\s/.test(c)) tokens.push({ op: c });
+    } else if ('$`\\<>*?'.includes(c)) {
+      throw new Error(`${c} outside quotes is not supported here`);
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) tokens.push(word);
+  return tokens;
+}
+
+// Loading modules into this process, one task at a time: Node 22 fails ("module not been
+// linked") when mocha's require() meets a module that an import() is still loading.
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const result = queue.then(task);
+  queue = result.catch(() => {});
+  return result;
+}
+
+// A server the `$` lines talk to: a real process, or an app served in this process.
+interface Target {
+  port: number;
+  startup: string; // what it printed as it started: shown for `$ npm start` and the like
+  here: boolean; // served in this process
+  inFlight: number; // requests sent and not yet answered
+  held: Array<() => void>; // requests waiting in a demo's gate (see serveHere)
+  open: boolean; // the gate
+}
+const newTarget = (here: boolean): Target => ({
+  ...{ port: 0, startup: '', here, inFlight: 0, held: [], open: false },
+});
+
+// A step's npm script as it runs after `node ../../shared/preflight.mjs &&` (which
+// prints nothing once the repository is installed): its program and arguments.
+function scriptOf(dir: string, name: string): string[][] {
+  const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+  const script: string | undefined = pkg.scripts?.[name];
+  if (!script) throw new Error(`${dir} has no npm script "${name}"`);
+  return script.split(' && ').map((part) => part.split(' '));
+}
+
+// Starts a program and resolves with what it printed, once `done` says so or it exits.
+// Its stdout and stderr go to one file, so that their lines keep the order a terminal
+// shows (two pipes would race).
+let runs = 0;
+function run(
+  argv: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  done: (output: string) => boolean = () => false,
+): Promise<{ output: string; child: ChildProcess }> {
+  const [program, ...args] = argv;
+  const file = join(scratch, `output-${(runs += 1)}`);
+  const fd = openSync(file, 'w');
+  const stdio: StdioOptions = ['ignore', fd, fd];
+  const child = spawn(program === 'node' ? process.execPath : program, args, {
+    ...options,
+    stdio,
+  });
+  closeSync(fd);
+  children.add(child);
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+    children.delete(child);
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    const poll = () => {
+      const end = exited; // read once more after the exit: its last lines
+      const output = readFileSync(file, 'utf8');
+      if (end || done(output)) resolve({ output, child });
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+// The settings a reader's shell would not have, removed from what servers inherit.
+function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const settings = ['NODE_ENV', 'PORT', 'SESSION_KEYS', 'SECURE_COOKIES', 'TRUST_PROXY'];
+  // FORCE_COLOR: the root `npm test` sets it in a terminal.
+  for (const name of [...settings, 'SHUTDOWN_TIMEOUT', 'FORCE_COLOR']) delete env[name];
+  return { ...env, ...extra };
+}
+
+// `npm start` or `npm run demo -- <name>` as a real process, on a free port (or on
+// `port`, to show what a second server on the same port says).
+async function startProcess(dir: string, command: ParsedNpm, port = '0'): Promise<Target> {
+  const argv = [...scriptOf(dir, command.script).at(-1)!, ...command.args];
+  const env = environment({ ...command.env, PORT: port });
+  const started = await run(argv, { cwd: join(root, dir), env }, (out) =>
+    /localhost:\d+/.test(out),
+  );
+  const actual = /localhost:(\d+)/.exec(started.output)?.[1] ?? port;
+  const startup = started.output.replace(new RegExp(`\\b${actual}\\b`, 'g'), SHOWN_PORT);
+  return { ...newTarget(false), port: Number(actual), startup };
+}
+
+// The same app in this process: what `npm start` serves (src/server.ts's createApp and
+// loadConfig), or what `npm run demo -- <name>` serves (shared/demo.ts's createApp and
+// key). Two demos wait 1.5 s (a lookup, a save) so that two curls typed on one line
+// overlap; here they wait in a gate instead, which the `$` line opens once every request
+// it has sent so far has reached it: the same overlap, at once, on any machine.
+async function serveHere(dir: string, command: ParsedNpm): Promise<Target> {
+  const at = (path: string) => import(new URL(`../${dir}/${path}`, import.meta.url).href);
+  const served = newTarget(true);
+  const gate = () =>
+    served.open ? Promise.resolve() : new Promise<void>((go) => served.held.push(go));
+  const app: Koa = await oneAtATime(async () => {
+    if (command.script === 'demo') {
+      const { createApp } = await at(`pitfalls/${command.args[0]}.ts`);
+      return createApp({ keys: ['demo key, not a secret'], lookup: gate, save: gate });
+    }
+    const [{ createApp }, { loadConfig }] = [await at('src/app.ts'), await at('src/config.ts')];
+    return createApp(loadConfig(command.env, () => {}));
+  });
+  const server = createServer(app.callback()).listen(0, '127.0.0.1');
+  servers.add(server);
+  await new Promise((listening) => server.once('listening', listening));
+  served.port = (server.address() as AddressInfo).port;
+  return served;
+}
+
+// Until every request in flight to a server in this process has been answered or is
+// waiting in its gate.
+async function settled(server: Target | undefined) {
+  while (server?.here && server.held.length !== server.inFlight) await sleep(1);
+}
+function openGate(server: Target | undefined, open: boolean) {
+  if (!server) return;
+  server.open = open;
+  if (open) server.held.splice(0).forEach((go) => go());
+}
+
+// One terminal's state: its folder, the server beside it, its cookie files.
+interface Terminal {
+  dir: string;
+  situation?: string;
+  beside?: Target;
+  files: Map<string, Map<string, string>>;
+}
+
+// curl, for the options the guide uses. Like curl, it keeps cookies only with -b or -c.
+async function curl(args: string[], term: Terminal): Promise<string> {
+  const flags = args.flatMap((arg) =>
+    /^-[a-zA-Z]{2,}$/.test(arg) ? [...arg.slice(1)].map((f) => `-${f}`) : [arg],
+  );
+  const option = (name: string) => {
+    const i = flags.indexOf(name);
+    return i < 0 ? undefined : flags.splice(i, 2)[1];
+  };
+  const has = (name: string) => {
+    const i = flags.indexOf(name);
+    if (i >= 0) flags.splice(i, 1);
+    return i >= 0;
+  };
+  let data = option('-d');
+  let method = option('-X') ?? (data === undefined ? 'GET' : 'POST');
+  const [read, save, writeOut = ''] = [option('-b'), option('-c'), option('-w')];
+  const [silent, include, follow] = [has('-s'), has('-i'), has('-L')];
+  if (!silent) throw new Error('write curl -s: without it curl may show a progress meter');
+  if (flags.length !== 1) throw new Error(`curl: cannot run ${flags.join(' ')}`);
+  let url = new URL(flags[0]);
+  const server = term.beside;
+  if (!server) throw new Error('curl needs a server: add ", beside <command>" to the marker');
+  const jar = new Map(read && !read.includes('=') ? term.files.get(read) : []);
+  const given = read?.includes('=') ? read : undefined;
+  let output = '';
+  for (;;) {
+    const cookies = [...jar].map(([name, value]) => `${name}=${value}`);
+    const headers: Record<string, string> = {
+      Host: url.host,
+      'User-Agent': 'curl',
+      Accept: '*/*',
+    };
+    if (given || cookies.length)
+      headers.Cookie = [given, ...cookies].filter(Boolean).join('; ');
+    if (data !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    server.inFlight += 1;
+    const path = url.pathname + url.search;
+    const res = await new Promise<IncomingMessage>((resolve, reject) =>
+      request({ port: server.port, host: '127.0.0.1', path, method, headers })
+        .on('response', resolve)
+        .on('error', reject)
+        .end(data),
+    );
+    let body = '';
+    for await (const chunk of res.setEncoding('utf8')) body += chunk;
+    server.inFlight -= 1;
+    for (const header of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+      const [, name, value] = /^([^=]+)=([^;]*)/.exec(header)!;
+      const expires = /expires=([^;]+)/i.exec(header)?.[1];
+      if (expires && Date.parse(expires) < Date.now()) jar.delete(name);
+      else jar.set(name, value);
+    }
+    if (include) {
+      const pairs = res.rawHeaders.flatMap((h, i) =>
+        i % 2 ? [] : [`${h}: ${res.rawHeaders[i + 1]}`],
+      );
+      output += [
+        `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`,
+        ...pairs,
+        '',
+        '',
+      ].join('\n');
+    }
+    const location = res.headers.location;
+    if (follow && location && [301, 302, 303, 307, 308].includes(res.statusCode!)) {
+      if (res.statusCode! <= 303) [method, data] = ['GET', undefined];
+      url = new URL(location, url);
+      continue;
+    }
+    if (save) term.files.set(save, jar);
+    return output + body + writeOut.replaceAll('\\n', '\n');
+  }
+}
+
+// grep [-i] [-e word]... [word]: the lines holding any of the words.
+function grep(args: string[], input: string): string {
+  const ignoreCase = args.includes('-i');
+  const words = args.filter((arg, i) => !arg.startsWith('-') || args[i - 1] === '-e');
+  const wanted = words.map((w) => (ignoreCase ? w.toLowerCase() : w));
+  const lines = input.replace(/\r/g, '').split('\n').filter(Boolean);
+  return lines
+    .filter((line) => wanted.some((w) => (ignoreCase ? line.toLowerCase() : line).includes(w)))
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+interface ParsedNpm {
+  env: Record<string, string>;
+  script: string;
+  args: string[];
+}
+// `[NAME=value…] npm start | npm test | npm run <script> [-- args…]`, or undefined.
+function parseNpm(words: string[]): ParsedNpm | undefined {
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0] ?? '')) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name] = value.join('=');
+  }
+  if (words[0] !== 'npm') return undefined;
+  const [, verb, name, ...rest] = words;
+  const script = verb === 'run' ? name : verb;
+  const args = verb === 'run' ? rest : [name, ...rest].filter(Boolean);
+  return { env, script, args: args[0] === '--' ? args.slice(1) : args };
+}
+const isServer = (command: ParsedNpm) =>
+  command.script === 'start' || command.script === 'demo';
+
+// Mocha's own spec reporter over a dry run: every test's name, none of them run (the
+// step's `npm test` runs them). The reporter prints through one function, taken over here.
+function dryRun(dir: string, files: string[]): Promise<string> {
+  return oneAtATime(async () => {
+    const mocha = new Mocha({ dryRun: true, reporter: 'spec', color: false });
+    files.forEach((file) => mocha.addFile(join(root, dir, file)));
+    const lines: string[] = [];
+    const { Base } = Mocha.reporters;
+    const [log, ok] = [Base.consoleLog, Base.symbols.ok];
+    Base.consoleLog = (...args: unknown[]) => lines.push(format(...args));
+    Base.symbols.ok = '✔'; // Windows's mocha shows √
+    try {
+      await mocha.loadFilesAsync();
+      await new Promise((done) => mocha.run(done));
+    } finally {
+      [Base.consoleLog, Base.symbols.ok] = [log, ok];
+    }
+    return lines.join('\n') + '\n';
+  });
+}
+
+// The test files a mocha command line names (a `*` in a file name is a wildcard), or
+// every test file when it names none, as .mocharc.json says.
+function testFiles(dir: string, args: string[]): string[] {
+  const patterns = args.length ? args : ['test/*.ts'];
+  return patterns.flatMap((pattern) => {
+    const [folder, name] = [
+      pattern.slice(0, pattern.lastIndexOf('/')),
+      pattern.split('/').at(-1)!,
+    ];
+    const match = new RegExp(`^${name.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+    return readdirSync(join(root, dir, folder))
+      .filter((file) => match.test(file))
+      .sort()
+      .map((file) => `${folder}/${file}`);
+  });
+}
+
+// Node.js 20, as far as the preflight can tell: it reads process.version(s).
+const OLD_NODE = [
+  "Object.defineProperty(process, 'version', { value: 'v20.19.0' });",
+  "Object.defineProperty(process.versions, 'node', { value: '20.19.0' });",
+].join('');
+
+// npm scripts that end, run as npm runs them but without npm's own lines: each program
+// of the script in turn, mocha as a dry run. The situations change only the preflight.
+async function runScript(command: ParsedNpm, term: Terminal): Promise<string> {
+  let output = '';
+  for (const [program, ...args] of scriptOf(term.dir, command.script)) {
+    const argv =
+      program === 'mocha'
+        ? ['node', join(root, 'node_modules/mocha/bin/mocha.js'), ...args, '--dry-run']
+        : [program, ...args];
+    if (
+      term.situation === 'before the root npm install' &&
+      args[0]?.endsWith('preflight.mjs')
+    ) {
+      // A fresh clone: the same file, with no node_modules beside it.
+      mkdirSync(join(scratch, 'shared'), { recursive: true });
+      copyFileSync(join(root, 'shared/preflight.mjs'), join(scratch, 'shared/preflight.mjs'));
+      argv[1] = join(scratch, 'shared/preflight.mjs');
+    }
+    if (term.situation === 'on an old Node.js' && program === 'node') {
+      argv.splice(1, 0, `--import=data:text/javascript,${encodeURIComponent(OLD_NODE)}`);
+    }
+    const env = environment(command.env);
+    const { output: printed, child } = await run(argv, { cwd: join(root, term.dir), env });
+    output += printed;
+    if (child.exitCode !== 0) break;
+  }
+  return output;
+}
+
+// One command of a pipeline, with the output of the one before it.
+async function command(words: string[], input: string, term: Terminal): Promise<string> {
+  const [name, ...args] = words;
+  if (name === 'curl') return curl(args, term);
+  if (name === 'grep') return grep(args, input);
+  if (name === 'node' && args[0] === '-e' && args.length === 2)
+    return (await run(['node', ...args], { cwd: join(root, term.dir), env: process.env }))
+      .output;
+  if (name === 'npx' && args[0] === 'mocha')
+    return dryRun(term.dir, testFiles(term.dir, args.slice(1)));
+  const npm = parseNpm([...words]);
+  if (npm && isServer(npm)) {
+    // Beside a running server, another one finds its port taken, as on the reader's 6543.
+    if (term.beside?.here) throw new Error('show the start-up of the server beside it too');
+    if (term.beside)
+      return (await startProcess(term.dir, npm, String(term.beside.port))).startup;
+    return (await serverFor(term.dir, words.join(' '), true)).startup;
+  }
+  if (npm?.script === 'pitfalls' && !term.situation && !Object.keys(npm.env).length)
+    return dryRun(
+      term.dir,
+      testFiles(term.dir, scriptOf(term.dir, 'pitfalls').at(-1)!.slice(1)),
+    );
+  if (npm) return runScript(npm, term);
+  throw new Error(`cannot run ${words.join(' ')}`);
+}
+
+// Runs one `$` line: statements separated by ; or &, each a pipeline.
+async function runLine(line: string, term: Terminal): Promise<string> {
+  let tokens = tokenize(line);
+  const op = (t: Token | undefined, o: string) => typeof t === 'object' && t.op === o;
+  if (op(tokens[0], '(') && op(tokens.at(-1), ')')) tokens = tokens.slice(1, -1);
+  const outputs: string[] = [];
+  const jobs: Promise<unknown>[] = [];
+  const server = term.beside;
+  // The shell now waits for answers: the requests it has sent may all go on.
+  const waitFor = async (job: Promise<unknown>) => {
+    await settled(server);
+    openGate(server, true);
+    await job;
+    openGate(server, false);
+  };
+  let statement: string[][] = [[]];
+  for (const token of [...tokens, { op: ';' }]) {
+    if (typeof token === 'string') statement.at(-1)!.push(token);
+    else if (token.op === '|') statement.push([]);
+    else if (token.op === ';' || token.op === '&') {
+      const [first, ...rest] = statement;
+      statement = [[]];
+      if (!first.length) continue;
+      if (first[0] === 'wait') await waitFor(Promise.all(jobs));
+      else if (first[0] === 'sleep')
+        await (server?.here ? settled(server) : sleep(1000 * Number(first[1])));
+      else {
+        const job = (async () => {
+          let text = await command(first, '', term);
+          for (const next of rest) text = await command(next, text, term);
+          if (text && !text.endsWith('\n'))
+            throw new Error("its output does not end with a newline: add -w '\\n'");
+          outputs.push(text);
+        })();
+        if (token.op === '&') jobs.push(job);
+        else await waitFor(job);
+      }
+    } else throw new Error(`cannot run ${token.op} here`);
+  }
+  await waitFor(Promise.all(jobs));
+  return outputs.join('');
+}
+
+// The servers, one per folder and command, started when first needed. Those whose
+// start-up a block shows run as real processes; the others are served in this process.
+const started = new Map<string, Promise<Target>>();
+const shown = new Set<string>();
+function serverFor(dir: string, text: string, real = shown.has(`${dir} ${text}`)) {
+  const key = `${dir} ${text}`;
+  if (!started.has(key)) {
+    const npm = parseNpm(text.split(' '));
+    if (!npm || !isServer(npm)) throw new Error(`"${text}" is not npm start or npm run demo`);
+    started.set(key, real ? startProcess(dir, npm) : serveHere(dir, npm));
+  }
+  return started.get(key)!;
+}
+
+// The guide's blocks, run and compared (or written).
+const block =
+  /^([ \t]*)<!-- output: ([^,]+?)(?:, (beside .+?|before the root npm install|on an old Node\.js))? -->\n\1```console\n([\s\S]*?)\1```\n\1<!-- \/output -->/gm;
+const problems: string[] = [];
+try {
+  for (const guide of GUIDES) {
+    const file = join(root, guide);
+    const text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+    const blocks = [...text.matchAll(block)].map((m) => {
+      const [whole, indent, dir, where = '', body] = m;
+      const lines = body.split('\n').map((l) => l.slice(indent.length));
+      const commands = lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
+      const beside = where.startsWith('beside ') ? where.slice(7) : undefined;
+      for (const c of commands) {
+        const npm = parseNpm(c.split(' '));
+        if (npm && isServer(npm)) shown.add(`${dir} ${c}`);
+      }
+      const line = text.slice(0, m.index).split('\n').length;
+      return { whole, indent, dir, where, beside, commands, line, body, output: '' };
+    });
+    const opened = text.match(/^[ \t]*<!-- output: /gm)?.length ?? 0;
+    if (opened !== blocks.length)
+      problems.push(
+        `${guide}: an output marker is not followed by a console block and <!-- /output -->`,
+      );
+    // Every block at once: each is a terminal of its own, with its own cookie files.
+    // A server is shared by the blocks beside it, so they must not depend on its state.
+    await Promise.all(
+      blocks.map(async (b) => {
+        try {
+          const term: Terminal = { dir: b.dir, files: new Map() };
+          if (!b.beside) term.situation = b.where || undefined;
+          if (b.beside) term.beside = await serverFor(b.dir, b.beside);
+          const parts: string[] = [];
+          for (const c of b.commands) {
+            const out = normalise(await runLine(c, term))
+              .replace(/^\n+/, '')
+              .trimEnd();
+            parts.push(`$ ${c}`, ...(out ? out.split('\n') : []));
+          }
+          b.output = parts.map((l) => (l ? b.indent + l : l)).join('\n') + '\n';
+        } catch (error) {
+          problems.push(`${guide}:${b.line}: ${(error as Error).message}`);
+          b.output = b.body;
+        }
+      }),
+    );
+    let updated = text;
+    for (const b of blocks) {
+      if (b.output === b.body) continue;
+      if (!write) {
+        const [was, is] = [b.body.split('\n'), b.output.split('\n')];
+        let at = 0;
+        while (was[at] === is[at]) at += 1;
+        problems.push(
+          `${guide}:${b.line + 2 + at}: the guide shows\n  ${was[at] ?? '(nothing)'}\n` +
+            `but a run prints\n  ${is[at] ?? '(nothing)'}`,
+        );
+      }
+      updated = updated.replace(
+        b.whole,
+        b.whole.replace(b.body, () => b.output),
+      );
+    }
+    if (write && updated !== text) writeFileSync(file, updated);
+  }
+} finally {
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+  // Every process started is ended, and waited for: none outlives the check.
+  const ended = [...children].map((child) => new Promise((end) => child.once('exit', end)));
+  children.forEach((child) => child.kill('SIGKILL'));
+  await Promise.all(ended);
+}
+
+const took = `${Math.round(performance.now() - began)} ms`;
+if (problems.length) {
+  console.error(problems.join('\n'));
+  console.error(
+    `\n${problems.length} problem(s) (${took}). To refresh: npm run docs:transcripts -- --write`,
+  );
+  process.exitCode = 1;
+} else console.log(`docs: every output shown is what a run prints (${took})`);
