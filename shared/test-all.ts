@@ -65,7 +65,7 @@ const typecheck: string = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'
   .typecheck;
 const unchecked = steps.filter((step) => !typecheck.includes(`steps/${step}`));
 if (unchecked.length > 0) {
-  console.log(`typecheck: FAILED, the "typecheck" script leaves out steps/${unchecked[0]}`);
+  console.log(`typecheck: FAILED, package.json's "typecheck" leaves out steps/${unchecked[0]}`);
   totals.failed += 1;
 }
 
@@ -118,6 +118,7 @@ async function worker() {
   for (let index = order.shift(); index !== undefined; index = order.shift()) await run(index);
 }
 startShowing(tasks[0]);
+// As many as the machine has cores; TEST_JOBS=1 runs one at a time.
 const jobs = Math.min(Number(process.env.TEST_JOBS) || availableParallelism(), tasks.length);
 await Promise.all(Array.from({ length: jobs }, worker));
 

@@ -58,16 +58,20 @@ delete process.env.CHROMIUM_PATH;
 
 // What varies between runs, replaced by placeholders the guide explains.
 function normalise(text: string): string {
-  return text
-    .replace(/\r\n/g, '\n')
-    .replace(/^(Set-Cookie: [\w.]+?)=[^;\n]*/gim, (_, name: string) =>
-      name.endsWith('.sig') ? `${name}=<signature>` : `${name}=<session>`,
-    )
-    .replace(/expires=[^;\n]+/g, 'expires=<date>')
-    .replace(/^Date: .*$/gm, 'Date: <date>')
-    .replace(/ \((\d+(\.\d+)?(ms|s|m))\)$/gm, ' (<time>)')
-    .replace(/\bv\d+\.\d+\.\d+\b/g, '<version>')
-    .replace(/^(\s+at .*\n)+/gm, '    at <stack trace>\n');
+  return (
+    text
+      .replace(/\r\n/g, '\n')
+      // eslint-disable-next-line no-control-regex -- colours, which a tool may add in CI
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .replace(/^(Set-Cookie: [\w.]+?)=[^;\n]*/gim, (_, name: string) =>
+        name.endsWith('.sig') ? `${name}=<signature>` : `${name}=<session>`,
+      )
+      .replace(/expires=[^;\n]+/g, 'expires=<date>')
+      .replace(/^Date: .*$/gm, 'Date: <date>')
+      .replace(/ \((\d+(\.\d+)?(ms|s|m))\)$/gm, ' (<time>)')
+      .replace(/\bv\d+\.\d+\.\d+\b/g, '<version>')
+      .replace(/^(\s+at .*\n)+/gm, '    at <stack trace>\n')
+  );
 }
 
 // A `$` line's words and operators, split as a POSIX shell splits them.

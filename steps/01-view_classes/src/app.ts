@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import serve from 'koa-static';
 import { errorPages } from './errors.ts';
 import { securityHeaders } from './headers.ts';
+import { logError } from './log.ts';
 import { createRenderer } from './render.ts';
 import { TutorialViews } from './views.ts';
 
@@ -23,6 +24,7 @@ const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 // src/server.ts listens.
 export function createApp({ env, views }: AppOptions = {}): Koa {
   const app = new Koa({ env });
+  app.on('error', logError); // our log instead of Koa's, which traces every visitor who hangs up
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
-import { logError } from './log.ts';
 
 // A server that cannot start says why in one line, and exits. Under `npm run dev`
 // (node --watch) it stops the watcher too, which would otherwise wait for a file change.
@@ -21,7 +20,6 @@ try {
   cannotStart((error as Error).message);
 }
 const app = createApp(config);
-app.on('error', logError); // our log instead of Koa's, which traces every visitor who hangs up
 
 const server = app.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;

@@ -6,6 +6,7 @@ import { verifyCsrf } from './csrf.ts';
 import { errorPages } from './errors.ts';
 import { parseForm } from './forms.ts';
 import { securityHeaders } from './headers.ts';
+import { logError } from './log.ts';
 import { requireHttps } from './https.ts';
 import { createRenderer } from './render.ts';
 import { sessions } from './session.ts';
@@ -47,6 +48,7 @@ export function createApp({
     throw new TypeError('createApp: options.keys must be a non-empty array of secret strings');
   }
   const app = new Koa({ env, keys, proxy: trustProxy });
+  app.on('error', logError); // our log instead of Koa's, which traces every visitor who hangs up
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
