@@ -52,9 +52,8 @@ const server = createApp({ keys: ['demo key, not a secret'] }).listen(port, () =
   );
 });
 server.on('error', (error: NodeJS.ErrnoException) => {
-  console.error(
-    `Cannot start: ${error.code === 'EADDRINUSE' ? `port ${port} is in use; stop the other server or set PORT` : error.message}`,
-  );
+  const busy = `port ${port} is in use; stop the other server or set PORT`;
+  console.error(`Cannot start: ${error.code === 'EADDRINUSE' ? busy : error.message}`);
   process.exit(1);
 });
 // A demo has no requests worth finishing: Ctrl-C stops it at once, even with a browser's

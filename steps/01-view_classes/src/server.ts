@@ -46,10 +46,10 @@ server.on('request', (_request, response: ServerResponse) => {
   response.once('close', () => inProgress.delete(response));
 });
 
-// Ctrl-C (SIGINT) or a process manager's SIGTERM: stop accepting connections, close the
-// idle ones at once, let requests in flight finish, and after SHUTDOWN_TIMEOUT seconds
-// close whatever is left (a client that never finishes its request cannot hold us up).
-// A second signal exits at once.
+// Ctrl-C (SIGINT) or a process manager's SIGTERM: stop accepting connections and close
+// the idle ones (server.close() does both, since Node 19), let requests in flight finish,
+// and after SHUTDOWN_TIMEOUT seconds close whatever is left (a client that never finishes
+// its request cannot hold us up). A second signal exits at once.
 function shutDown(signal: NodeJS.Signals) {
   if (stopping) process.exit(1);
   stopping = true;
@@ -58,7 +58,6 @@ function shutDown(signal: NodeJS.Signals) {
   );
   inProgress.forEach(lastOnItsConnection);
   server.close(() => process.exit(0));
-  server.closeIdleConnections();
   setTimeout(() => {
     console.log(`Closing the connections still open after ${config.shutdownTimeout}s`);
     server.closeAllConnections();
