@@ -92,7 +92,8 @@ describe('POST /items', () => {
   });
 
   // #region cookie-size
-  it('keeps the session cookie under 4,096 bytes, whatever a visitor posts and in any order', async () => {
+  it('keeps the session cookie under 4,096 bytes, whatever a visitor posts and in any order', async function () {
+    this.timeout(20_000); // 200 requests: on a busy machine, more than mocha's default 2 s
     // A seeded random visitor: mostly long multibyte items, posted without loading the
     // page that would show (and so remove) their messages; once in a while, a page view.
     let seed = 7;
