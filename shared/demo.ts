@@ -1,6 +1,9 @@
 // Serves one of a step's naive variants, so that a pitfall can be shown in a browser:
 //   cd steps/02-sessions && npm run demo -- global-counter
+// and from step 04 on, in real worker processes:
+//   cd steps/04-workers && WORKERS=2 npm run demo -- visits-counter
 // Every module in a step's pitfalls/ folder exports createApp(), the naive app.
+import cluster from 'node:cluster';
 import { existsSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -25,38 +28,60 @@ if (!name || !available.includes(name)) {
 }
 
 type Factory = (options: { keys: string[] }) => Koa;
-const { createApp } = (await import(pathToFileURL(resolve('pitfalls', `${name}.ts`)).href)) as {
-  createApp: Factory;
-};
-// PORT follows the step's own rule (src/config.ts), so it means what it means for
-// `npm start`. Only PORT: the naive app brings its own key, so nothing else applies.
+const fromStep = (path: string) => import(pathToFileURL(resolve(path)).href);
+const { createApp } = (await fromStep(`pitfalls/${name}.ts`)) as { createApp: Factory };
+// The settings follow the step's own rules (src/config.ts), so each means what it means
+// for `npm start`: PORT, and from step 04 on WORKERS, NOTICE_FILE and SHUTDOWN_TIMEOUT.
+// Not the keys: the naive app brings its own.
+interface DemoConfig {
+  port: number;
+  workers?: number;
+}
 type LoadConfig = (
   environment: Record<string, string | undefined>,
   warn: () => void,
-) => { port: number };
-const { loadConfig } = (await import(pathToFileURL(resolve('src', 'config.ts')).href)) as {
-  loadConfig: LoadConfig;
-};
-let port: number;
+) => DemoConfig;
+const { loadConfig } = (await fromStep('src/config.ts')) as { loadConfig: LoadConfig };
+const { PORT, WORKERS, NOTICE_FILE, SHUTDOWN_TIMEOUT } = process.env;
+let config: DemoConfig;
 try {
-  port = loadConfig({ PORT: process.env.PORT }, () => {}).port;
+  config = loadConfig({ PORT, WORKERS, NOTICE_FILE, SHUTDOWN_TIMEOUT }, () => {});
 } catch (error) {
   console.error(`Cannot start: ${(error as Error).message}`);
   process.exit(1);
 }
+const app = () => createApp({ ...config, keys: ['demo key, not a secret'] });
 
-const server = createApp({ keys: ['demo key, not a secret'] }).listen(port, () => {
-  const { port } = server.address() as AddressInfo;
-  console.log(
-    `Serving the NAIVE variant pitfalls/${name}.ts on http://localhost:${port} (do not copy it)`,
-  );
-});
-server.on('error', (error: NodeJS.ErrnoException) => {
-  const busy = `port ${port} is in use; stop the other server or set PORT`;
-  console.error(`Cannot start: ${error.code === 'EADDRINUSE' ? busy : error.message}`);
-  process.exit(1);
-});
-// A demo has no requests worth finishing: Ctrl-C stops it at once, even with a browser's
-// connections open.
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => process.exit(0));
+if (config.workers && config.workers > 1) {
+  // From step 04 on, WORKERS=2 serves the naive app from real worker processes, started
+  // and replaced by the step's own primary, and stopped as the step's server stops.
+  const { manageWorkers } = (await fromStep('src/cluster.ts')) as {
+    manageWorkers: (config: DemoConfig) => void;
+  };
+  const { serve } = (await fromStep('src/serve.ts')) as {
+    serve: (app: Koa, config: DemoConfig) => void;
+  };
+  if (cluster.isPrimary) {
+    console.log(
+      `The NAIVE variant pitfalls/${name}.ts, in ${config.workers} workers (do not copy it)`,
+    );
+    manageWorkers(config);
+  } else serve(app(), config);
+} else {
+  const { port } = config;
+  const server = app().listen(port, () => {
+    const { port } = server.address() as AddressInfo;
+    console.log(
+      `Serving the NAIVE variant pitfalls/${name}.ts on http://localhost:${port} (do not copy it)`,
+    );
+  });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const busy = `port ${port} is in use; stop the other server or set PORT`;
+    console.error(`Cannot start: ${error.code === 'EADDRINUSE' ? busy : error.message}`);
+    process.exit(1);
+  });
+  // A demo has no requests worth finishing: Ctrl-C stops it at once, even with a browser's
+  // connections open.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => process.exit(0));
+}
