@@ -27,30 +27,49 @@ if (!name || !available.includes(name)) {
   process.exit(2);
 }
 
-type Factory = (options: { keys: string[] }) => Koa;
+type Factory = (options: { keys: string[]; db?: unknown }) => Koa;
 const fromStep = (path: string) => import(pathToFileURL(resolve(path)).href);
 const { createApp } = (await fromStep(`pitfalls/${name}.ts`)) as { createApp: Factory };
 // The settings follow the step's own rules (src/config.ts), so each means what it means
-// for `npm start`: PORT, and from step 04 on WORKERS, NOTICE_FILE and SHUTDOWN_TIMEOUT.
-// Not the keys: the naive app brings its own.
+// for `npm start`: PORT, from step 04 on WORKERS, NOTICE_FILE and SHUTDOWN_TIMEOUT, and
+// from step 05 on DATABASE_PATH. Not the keys: the naive app brings its own.
 interface DemoConfig {
   port: number;
   workers?: number;
+  databasePath?: string;
 }
 type LoadConfig = (
   environment: Record<string, string | undefined>,
   warn: () => void,
 ) => DemoConfig;
 const { loadConfig } = (await fromStep('src/config.ts')) as { loadConfig: LoadConfig };
-const { PORT, WORKERS, NOTICE_FILE, SHUTDOWN_TIMEOUT } = process.env;
+const { PORT, WORKERS, NOTICE_FILE, SHUTDOWN_TIMEOUT, DATABASE_PATH } = process.env;
 let config: DemoConfig;
 try {
-  config = loadConfig({ PORT, WORKERS, NOTICE_FILE, SHUTDOWN_TIMEOUT }, () => {});
+  config = loadConfig(
+    { PORT, WORKERS, NOTICE_FILE, SHUTDOWN_TIMEOUT, DATABASE_PATH },
+    () => {},
+  );
 } catch (error) {
   console.error(`Cannot start: ${(error as Error).message}`);
   process.exit(1);
 }
-const app = () => createApp({ ...config, keys: ['demo key, not a secret'] });
+// From step 05 on, each serving process opens the step's database, as src/server.ts does.
+async function app() {
+  let db: unknown;
+  if (config.databasePath) {
+    const { openDatabase } = (await fromStep('src/db.ts')) as {
+      openDatabase: (path: string) => unknown;
+    };
+    try {
+      db = openDatabase(config.databasePath);
+    } catch (error) {
+      console.error(`Cannot start: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  }
+  return createApp({ ...config, db, keys: ['demo key, not a secret'] });
+}
 
 if (config.workers && config.workers > 1) {
   // From step 04 on, WORKERS=2 serves the naive app from real worker processes, started
@@ -66,10 +85,10 @@ if (config.workers && config.workers > 1) {
       `The NAIVE variant pitfalls/${name}.ts, in ${config.workers} workers (do not copy it)`,
     );
     manageWorkers(config);
-  } else serve(app(), config);
+  } else serve(await app(), config);
 } else {
   const { port } = config;
-  const server = app().listen(port, () => {
+  const server = (await app()).listen(port, () => {
     const { port } = server.address() as AddressInfo;
     console.log(
       `Serving the NAIVE variant pitfalls/${name}.ts on http://localhost:${port} (do not copy it)`,
