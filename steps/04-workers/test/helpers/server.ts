@@ -4,14 +4,24 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const stepDir = fileURLToPath(new URL('../..', import.meta.url));
+// The repository's shared/ folder (for shared/demo.ts): above the step, however deep the
+// step's copy is (a mutation-testing sandbox is a copy inside the step).
+function sharedDir(from = stepDir): string {
+  const candidate = join(from, 'shared');
+  if (existsSync(join(candidate, 'demo.ts'))) return candidate;
+  if (dirname(from) === from) throw new Error('no shared/demo.ts above the step');
+  return sharedDir(dirname(from));
+}
+// The arguments that make `node` serve a naive app from pitfalls/, as `npm run demo` does.
+export const demo = (name: string) => [join(sharedDir(), 'demo.ts'), name];
 const running = new Set<ChildProcess>();
 const sockets = new Set<Socket>();
 
@@ -37,6 +47,8 @@ function whenMatches(
     };
     source.on('data', check).once('close', closed);
     check();
+    // Closed before we started listening (a server that died at once): say so now.
+    if ((source as { closed?: boolean }).closed) closed();
   });
 }
 
