@@ -14,15 +14,27 @@
 // `npm run docs:transcripts -- --write` refreshes them. What varies from run to run
 // (ports, dates, cookies, times) is replaced by a placeholder such as <session>.
 //
-// A `$` line may hold curl (-s, -i, -L, -d, -X, -b, -c, -w), `| grep [-i] [-e] word`,
-// `node -e`, `sleep`, `&`, `;`, `wait` and ( ); and npm start, npm run demo --
-// <name>, npm test, npm run pitfalls, npx mocha <files>. It is not a shell: it runs only
-// these, the same way on every platform, and refuses anything else.
+// A `$` line may hold curl (-s, -i, -L, -d, -X, -b, -c, -w with %header{name}, -o
+// /dev/null; one or more URLs, over one connection per curl, as curl does),
+// `| grep [-i] [-e] word`, `node -e`, `sleep`, `&`, `;`, `wait`, ( ) and
+// `for i in 1 2 3; do …; done`; and [NAME=value…] npm start, npm run demo -- <name>,
+// npm test, npm run pitfalls, npx mocha <files>. Beside a server, also
+// `echo '…' > notice.txt`, which changes the server's own copy of the step's notice.txt
+// (never the repository's file), and `kill -9 <pid N>`, which kills one of its workers
+// and waits, as the reader does, until its primary says that the replacement started.
+// It is not a shell: it runs only these, the same way on every platform, and refuses
+// anything else.
+//
+// Process ids are shown as <pid 1>, <pid 2>… (a server's workers, in the order they
+// started; a server without workers is <pid 1>) and <primary pid>; in a `$` line, such a
+// placeholder stands for the pid it names. A block that shows a server's start-up starts
+// a new one (the reader restarts it), which the blocks beside that command use until the
+// next such block; a server with WORKERS runs as a real process.
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,12 +61,15 @@ process.on('exit', () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => process.exit(130));
 setTimeout(() => {
-  console.error('docs:transcripts: still running after 20 s; stopped');
+  console.error('docs:transcripts: still running after 60 s; stopped');
   process.exit(1);
-}, 20_000).unref();
+}, 60_000).unref();
 // The dry runs below import the steps' tests, which refuse a CHROMIUM_PATH that names
 // nothing: that is the browser tests' business, not the guide's.
 delete process.env.CHROMIUM_PATH;
+// A test file may make a temporary folder as it is imported (its `after` hook, which a
+// dry run skips, would remove it): here, every temporary file goes in the scratch folder.
+for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = scratch;
 
 // What varies between runs, replaced by placeholders the guide explains.
 function normalise(text: string): string {
@@ -88,11 +103,11 @@ function tokenize(line: string): Token[] {
       if (c === '"' && /[$`\\]/.test(quoted)) throw new Error("use '…' for $, ` or \\");
       word = (word ?? '') + quoted;
       i = end;
-    } else if (/\s/.test(c) || '|&;()'.includes(c)) {
+    } else if (/\s/.test(c) || '|&;()>'.includes(c)) {
       if (word !== undefined) tokens.push(word);
       word = undefined;
       if (!/\s/.test(c)) tokens.push({ op: c });
-    } else if ('$`\\<>*?'.includes(c)) {
+    } else if ('$`\\<*?'.includes(c)) {
       throw new Error(`${c} outside quotes is not supported here`);
     } else word = (word ?? '') + c;
   }
@@ -117,10 +132,48 @@ interface Target {
   inFlight: number; // requests sent and not yet answered
   held: Array<() => void>; // requests waiting in a demo's gate (see serveHere)
   open: boolean; // the gate
+  pid: number; // the process that was started (with workers, the primary)
+  log: () => string; // all it has printed so far
+  noticeFile?: string; // its own copy of the step's notice.txt
 }
 const newTarget = (here: boolean): Target => ({
   ...{ port: 0, startup: '', here, inFlight: 0, held: [], open: false },
+  ...{ pid: process.pid, log: () => '' },
 });
+
+// The pids of a server's workers, in the order its primary said they started.
+const workersOf = (target: Target) =>
+  [...target.log().matchAll(/^Worker (\d+) started$/gm)].map(([, pid]) => Number(pid));
+
+// The placeholders for a server's pids: <pid 1>, <pid 2>… for its workers in the order
+// they started and <primary pid> for their primary; a server without workers is <pid 1>.
+function pidLabels(target: Target | undefined): Map<number, string> {
+  const labels = new Map<number, string>();
+  if (!target) return labels;
+  const workers = workersOf(target);
+  if (!workers.length) return labels.set(target.pid, '<pid 1>');
+  labels.set(target.pid, '<primary pid>');
+  workers.forEach((pid, i) => labels.set(pid, `<pid ${i + 1}>`));
+  return labels;
+}
+// Only where a pid is shown (the X-Served-By header, the footer, the primary's lines, a
+// line of its own as curl -w '%header{x-served-by}\n' prints it): not in a count.
+const pidShown = /(?<=X-Served-By: |Served by process |Worker |primary |^)\d+(?=\D|$)/gim;
+const labelPids = (text: string, target: Target | undefined) => {
+  const labels = pidLabels(target);
+  return text.replace(pidShown, (pid) => labels.get(Number(pid)) ?? pid);
+};
+
+// A copy of the step's notice.txt for one server (NOTICE_FILE), if the step has one: an
+// `echo … > notice.txt` beside that server changes the copy, never the repository's file.
+let copies = 0;
+function noticeCopy(dir: string): string | undefined {
+  const notice = join(root, dir, 'notice.txt');
+  if (!existsSync(notice)) return undefined;
+  const copy = join(scratch, `notice-${(copies += 1)}.txt`);
+  copyFileSync(notice, copy);
+  return copy;
+}
 
 // A step's npm script as it runs after `node ../../shared/preflight.mjs &&` (which
 // prints nothing once the repository is installed): its program and arguments.
@@ -139,7 +192,7 @@ function run(
   argv: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },
   done: (output: string) => boolean = () => false,
-): Promise<{ output: string; child: ChildProcess }> {
+): Promise<{ output: string; child: ChildProcess; file: string }> {
   const [program, ...args] = argv;
   const file = join(scratch, `output-${(runs += 1)}`);
   const fd = openSync(file, 'w');
@@ -160,7 +213,7 @@ function run(
     const poll = () => {
       const end = exited; // read once more after the exit: its last lines
       const output = readFileSync(file, 'utf8');
-      if (end || done(output)) resolve({ output, child });
+      if (end || done(output)) resolve({ output, child, file });
       else setTimeout(poll, 5);
     };
     poll();
@@ -171,6 +224,7 @@ function run(
 function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
   const settings = ['NODE_ENV', 'PORT', 'SESSION_KEYS', 'SECURE_COOKIES', 'TRUST_PROXY'];
+  settings.push('WORKERS', 'NOTICE_FILE'); // from step 04 on
   // FORCE_COLOR: the root `npm test` sets it in a terminal.
   for (const name of [...settings, 'SHUTDOWN_TIMEOUT', 'FORCE_COLOR']) delete env[name];
   return { ...env, ...extra };
@@ -180,13 +234,22 @@ function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
 // `port`, to show what a second server on the same port says).
 async function startProcess(dir: string, command: ParsedNpm, port = '0'): Promise<Target> {
   const argv = [...scriptOf(dir, command.script).at(-1)!, ...command.args];
-  const env = environment({ ...command.env, PORT: port });
+  const noticeFile = command.env.NOTICE_FILE ? undefined : noticeCopy(dir);
+  const notice: Record<string, string> = noticeFile ? { NOTICE_FILE: noticeFile } : {};
+  const env = environment({ ...command.env, ...notice, PORT: port });
   const started = await run(argv, { cwd: join(root, dir), env }, (out) =>
     /localhost:\d+/.test(out),
   );
+  const target: Target = { ...newTarget(false), noticeFile, pid: started.child.pid! };
+  target.log = () => readFileSync(started.file, 'utf8');
   const actual = /localhost:(\d+)/.exec(started.output)?.[1] ?? port;
-  const startup = started.output.replace(new RegExp(`\\b${actual}\\b`, 'g'), SHOWN_PORT);
-  return { ...newTarget(false), port: Number(actual), startup };
+  target.port = Number(actual);
+  // The pids first: a pid may happen to be the port's number.
+  target.startup = labelPids(started.output, target).replace(
+    new RegExp(`\\b${actual}\\b`, 'g'),
+    SHOWN_PORT,
+  );
+  return target;
 }
 
 // The same app in this process: what `npm start` serves (src/server.ts's createApp and
@@ -197,15 +260,23 @@ async function startProcess(dir: string, command: ParsedNpm, port = '0'): Promis
 async function serveHere(dir: string, command: ParsedNpm): Promise<Target> {
   const at = (path: string) => import(new URL(`../${dir}/${path}`, import.meta.url).href);
   const served = newTarget(true);
+  served.noticeFile = noticeCopy(dir);
   const gate = () =>
     served.open ? Promise.resolve() : new Promise<void>((go) => served.held.push(go));
   const app: Koa = await oneAtATime(async () => {
     if (command.script === 'demo') {
       const { createApp } = await at(`pitfalls/${command.args[0]}.ts`);
-      return createApp({ keys: ['demo key, not a secret'], lookup: gate, save: gate });
+      const { noticeFile } = served;
+      return createApp({
+        keys: ['demo key, not a secret'],
+        lookup: gate,
+        save: gate,
+        noticeFile,
+      });
     }
     const [{ createApp }, { loadConfig }] = [await at('src/app.ts'), await at('src/config.ts')];
-    return createApp(loadConfig(command.env, () => {}));
+    const notice = served.noticeFile ? { NOTICE_FILE: served.noticeFile } : {};
+    return createApp(loadConfig({ ...command.env, ...notice }, () => {}));
   });
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
   servers.add(server);
@@ -231,6 +302,7 @@ interface Terminal {
   situation?: string;
   beside?: Target;
   files: Map<string, Map<string, string>>;
+  starts?: Map<string, number>; // the servers whose start-up it shows: which instance
 }
 
 // curl, for the options the guide uses. Like curl, it keeps cookies only with -b or -c.
@@ -247,65 +319,91 @@ async function curl(args: string[], term: Terminal): Promise<string> {
     if (i >= 0) flags.splice(i, 1);
     return i >= 0;
   };
-  let data = option('-d');
-  let method = option('-X') ?? (data === undefined ? 'GET' : 'POST');
+  const data = option('-d');
+  const method = option('-X') ?? (data === undefined ? 'GET' : 'POST');
   const [read, save, writeOut = ''] = [option('-b'), option('-c'), option('-w')];
+  const discard = option('-o');
   const [silent, include, follow] = [has('-s'), has('-i'), has('-L')];
   if (!silent) throw new Error('write curl -s: without it curl may show a progress meter');
-  if (flags.length !== 1) throw new Error(`curl: cannot run ${flags.join(' ')}`);
-  let url = new URL(flags[0]);
+  if (discard !== undefined && discard !== '/dev/null')
+    throw new Error('curl -o: only /dev/null here');
+  if (!flags.length || flags.some((flag) => !/^https?:\/\//.test(flag)))
+    throw new Error(`curl: cannot run ${flags.join(' ')}`);
+  // Like curl's own -o, which applies to the first URL only.
+  if (discard && flags.length > 1) throw new Error('curl -o /dev/null: give one URL');
   const server = term.beside;
   if (!server) throw new Error('curl needs a server: add ", beside <command>" to the marker');
   const jar = new Map(read && !read.includes('=') ? term.files.get(read) : []);
   const given = read?.includes('=') ? read : undefined;
+  // One connection for the whole command, kept open between its URLs, as curl does: with
+  // several workers, a curl's requests all reach the worker that its connection reached.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   let output = '';
-  for (;;) {
-    const cookies = [...jar].map(([name, value]) => `${name}=${value}`);
-    const headers: Record<string, string> = {
-      Host: url.host,
-      'User-Agent': 'curl',
-      Accept: '*/*',
-    };
-    if (given || cookies.length)
-      headers.Cookie = [given, ...cookies].filter(Boolean).join('; ');
-    if (data !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    server.inFlight += 1;
-    const path = url.pathname + url.search;
-    const res = await new Promise<IncomingMessage>((resolve, reject) =>
-      request({ port: server.port, host: '127.0.0.1', path, method, headers })
-        .on('response', resolve)
-        .on('error', reject)
-        .end(data),
-    );
-    let body = '';
-    for await (const chunk of res.setEncoding('utf8')) body += chunk;
-    server.inFlight -= 1;
-    for (const header of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
-      const [, name, value] = /^([^=]+)=([^;]*)/.exec(header)!;
-      const expires = /expires=([^;]+)/i.exec(header)?.[1];
-      if (expires && Date.parse(expires) < Date.now()) jar.delete(name);
-      else jar.set(name, value);
+  try {
+    for (const first of flags) {
+      let [url, sending, verb] = [new URL(first), data, method];
+      for (;;) {
+        const cookies = [...jar].map(([name, value]) => `${name}=${value}`);
+        const headers: Record<string, string> = {
+          Host: url.host,
+          'User-Agent': 'curl',
+          Accept: '*/*',
+        };
+        if (given || cookies.length)
+          headers.Cookie = [given, ...cookies].filter(Boolean).join('; ');
+        if (sending !== undefined)
+          headers['Content-Type'] = 'application/x-www-form-urlencoded';
+        server.inFlight += 1;
+        const path = url.pathname + url.search;
+        const res = await new Promise<IncomingMessage>((resolve, reject) =>
+          request({ port: server.port, host: '127.0.0.1', path, method: verb, headers, agent })
+            .on('response', resolve)
+            .on('error', reject)
+            .end(sending),
+        );
+        let body = '';
+        for await (const chunk of res.setEncoding('utf8')) body += chunk;
+        server.inFlight -= 1;
+        for (const header of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+          const [, name, value] = /^([^=]+)=([^;]*)/.exec(header)!;
+          const expires = /expires=([^;]+)/i.exec(header)?.[1];
+          if (expires && Date.parse(expires) < Date.now()) jar.delete(name);
+          else jar.set(name, value);
+        }
+        if (include) {
+          const pairs = res.rawHeaders.flatMap((h, i) =>
+            i % 2 ? [] : [`${h}: ${res.rawHeaders[i + 1]}`],
+          );
+          output += [
+            `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`,
+            ...pairs,
+            '',
+            '',
+          ].join('\n');
+        }
+        const location = res.headers.location;
+        if (follow && location && [301, 302, 303, 307, 308].includes(res.statusCode!)) {
+          if (res.statusCode! <= 303) [verb, sending] = ['GET', undefined];
+          url = new URL(location, url);
+          continue;
+        }
+        // -w's variables: %header{name} (curl 7.84 and later) and %{http_code}.
+        const written = writeOut
+          .replace(/%header\{([^}]+)\}/g, (_, name: string) => {
+            const value = res.headers[name.toLowerCase()];
+            return Array.isArray(value) ? value.join(', ') : (value ?? '');
+          })
+          .replaceAll('%{http_code}', String(res.statusCode))
+          .replaceAll('\\n', '\n');
+        output += (discard ? '' : body) + written;
+        break;
+      }
     }
-    if (include) {
-      const pairs = res.rawHeaders.flatMap((h, i) =>
-        i % 2 ? [] : [`${h}: ${res.rawHeaders[i + 1]}`],
-      );
-      output += [
-        `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`,
-        ...pairs,
-        '',
-        '',
-      ].join('\n');
-    }
-    const location = res.headers.location;
-    if (follow && location && [301, 302, 303, 307, 308].includes(res.statusCode!)) {
-      if (res.statusCode! <= 303) [method, data] = ['GET', undefined];
-      url = new URL(location, url);
-      continue;
-    }
-    if (save) term.files.set(save, jar);
-    return output + body + writeOut.replaceAll('\\n', '\n');
+  } finally {
+    agent.destroy();
   }
+  if (save) term.files.set(save, jar);
+  return output;
 }
 
 // grep [-i] [-e word]... [word]: the lines holding any of the words.
@@ -414,10 +512,43 @@ async function runScript(command: ParsedNpm, term: Terminal): Promise<string> {
   return output;
 }
 
+// echo words [> notice.txt]: beside a server, the redirection writes its notice's copy.
+const REDIRECT = '\u0000>'; // what runLine puts in a command's words for an unquoted >
+function echo(args: string[], term: Terminal): string {
+  const at = args.indexOf(REDIRECT);
+  const text = (at < 0 ? args : args.slice(0, at)).join(' ') + '\n';
+  if (at < 0) return text;
+  const file = term.beside?.noticeFile;
+  if (args[at + 1] !== 'notice.txt' || args.length !== at + 2 || !file)
+    throw new Error("echo '…' > notice.txt only, beside a server of a step with a notice");
+  writeFileSync(file, text);
+  return '';
+}
+
+// kill -9 <pid>: one of the workers of the server beside it, as a crash would. Then waits
+// until its primary has said that the replacement started, as the reader waits for
+// terminal 1 to say so.
+async function kill(args: string[], term: Terminal): Promise<string> {
+  const server = term.beside;
+  const pid = Number(args[1]);
+  if (args[0] !== '-9' || args.length !== 2 || !server || !workersOf(server).includes(pid))
+    throw new Error('kill -9 <pid N> only, for a worker of the server beside it');
+  const before = workersOf(server).length;
+  process.kill(pid, 'SIGKILL');
+  const deadline = Date.now() + 20_000;
+  while (workersOf(server).length === before) {
+    if (Date.now() > deadline) throw new Error(`no replacement for ${pid} after 20 s`);
+    await sleep(5);
+  }
+  return '';
+}
+
 // One command of a pipeline, with the output of the one before it.
 async function command(words: string[], input: string, term: Terminal): Promise<string> {
   const [name, ...args] = words;
   if (name === 'curl') return curl(args, term);
+  if (name === 'echo') return echo(args, term);
+  if (name === 'kill') return kill(args, term);
   if (name === 'grep') return grep(args, input);
   if (name === 'node' && args[0] === '-e' && args.length === 2)
     return (await run(['node', ...args], { cwd: join(root, term.dir), env: process.env }))
@@ -430,7 +561,8 @@ async function command(words: string[], input: string, term: Terminal): Promise<
     if (term.beside?.here) throw new Error('show the start-up of the server beside it too');
     if (term.beside)
       return (await startProcess(term.dir, npm, String(term.beside.port))).startup;
-    return (await serverFor(term.dir, words.join(' '), true)).startup;
+    const text = words.join(' ');
+    return (await serverFor(term.dir, text, term.starts?.get(text) ?? 1)).startup;
   }
   if (npm?.script === 'pitfalls' && !term.situation && !Object.keys(npm.env).length)
     return dryRun(
@@ -443,6 +575,21 @@ async function command(words: string[], input: string, term: Terminal): Promise<
 
 // Runs one `$` line: statements separated by ; or &, each a pipeline.
 async function runLine(line: string, term: Terminal): Promise<string> {
+  // for i in a b c; do …; done: the body once per word (it cannot use $i here).
+  const loop = /^for \w+ in ([^;]+); do (.+); done$/.exec(line);
+  if (loop) {
+    let output = '';
+    const times = loop[1].trim().split(/\s+/).length;
+    for (let i = 0; i < times; i += 1) output += await runLine(loop[2], term);
+    return output;
+  }
+  // <pid N> and <primary pid> stand for the pids they name in the outputs.
+  const labels = [...pidLabels(term.beside)];
+  line = line.replace(/<pid \d+>|<primary pid>/g, (label) => {
+    const found = labels.find(([, shown]) => shown === label);
+    if (!found) throw new Error(`${label} is not a pid of the server beside it`);
+    return String(found[0]);
+  });
   let tokens = tokenize(line);
   const op = (t: Token | undefined, o: string) => typeof t === 'object' && t.op === o;
   if (op(tokens[0], '(') && op(tokens.at(-1), ')')) tokens = tokens.slice(1, -1);
@@ -459,6 +606,7 @@ async function runLine(line: string, term: Terminal): Promise<string> {
   let statement: string[][] = [[]];
   for (const token of [...tokens, { op: ';' }]) {
     if (typeof token === 'string') statement.at(-1)!.push(token);
+    else if (token.op === '>') statement.at(-1)!.push(REDIRECT);
     else if (token.op === '|') statement.push([]);
     else if (token.op === ';' || token.op === '&') {
       const [first, ...rest] = statement;
@@ -484,15 +632,18 @@ async function runLine(line: string, term: Terminal): Promise<string> {
   return outputs.join('');
 }
 
-// The servers, one per folder and command, started when first needed. Those whose
-// start-up a block shows run as real processes; the others are served in this process.
+// The servers, one per folder, command and instance, started when first needed. Each
+// block that shows a server's start-up starts instance 1, 2…, as the reader restarts it;
+// the blocks beside that command use the latest instance shown before them, or
+// instance 0 when none is. Shown servers and servers with workers run as real processes;
+// the others are served in this process.
 const started = new Map<string, Promise<Target>>();
-const shown = new Set<string>();
-function serverFor(dir: string, text: string, real = shown.has(`${dir} ${text}`)) {
-  const key = `${dir} ${text}`;
+function serverFor(dir: string, text: string, instance: number) {
+  const key = `${dir} ${text} #${instance}`;
   if (!started.has(key)) {
     const npm = parseNpm(text.split(' '));
     if (!npm || !isServer(npm)) throw new Error(`"${text}" is not npm start or npm run demo`);
+    const real = instance > 0 || npm.env.WORKERS !== undefined;
     started.set(key, real ? startProcess(dir, npm) : serveHere(dir, npm));
   }
   return started.get(key)!;
@@ -506,17 +657,24 @@ try {
   for (const guide of GUIDES) {
     const file = join(root, guide);
     const text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+    const instances = new Map<string, number>(); // the latest of each server, in order
     const blocks = [...text.matchAll(block)].map((m) => {
       const [whole, indent, dir, where = '', body] = m;
       const lines = body.split('\n').map((l) => l.slice(indent.length));
       const commands = lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
       const beside = where.startsWith('beside ') ? where.slice(7) : undefined;
-      for (const c of commands) {
+      const starts = new Map<string, number>();
+      for (const c of beside ? [] : commands) {
         const npm = parseNpm(c.split(' '));
-        if (npm && isServer(npm)) shown.add(`${dir} ${c}`);
+        if (!npm || !isServer(npm)) continue;
+        const instance = (instances.get(`${dir} ${c}`) ?? 0) + 1;
+        instances.set(`${dir} ${c}`, instance);
+        starts.set(c, instance);
       }
+      const instance = beside ? (instances.get(`${dir} ${beside}`) ?? 0) : 0;
       const line = text.slice(0, m.index).split('\n').length;
-      return { whole, indent, dir, where, beside, commands, line, body, output: '' };
+      const shared = { whole, indent, dir, where, beside, commands, line, body };
+      return { ...shared, instance, starts, output: '' };
     });
     const opened = text.match(/^[ \t]*<!-- output: /gm)?.length ?? 0;
     if (opened !== blocks.length)
@@ -528,12 +686,12 @@ try {
     await Promise.all(
       blocks.map(async (b) => {
         try {
-          const term: Terminal = { dir: b.dir, files: new Map() };
+          const term: Terminal = { dir: b.dir, files: new Map(), starts: b.starts };
           if (!b.beside) term.situation = b.where || undefined;
-          if (b.beside) term.beside = await serverFor(b.dir, b.beside);
+          if (b.beside) term.beside = await serverFor(b.dir, b.beside, b.instance);
           const parts: string[] = [];
           for (const c of b.commands) {
-            const out = normalise(await runLine(c, term))
+            const out = labelPids(normalise(await runLine(c, term)), term.beside)
               .replace(/^\n+/, '')
               .trimEnd();
             parts.push(`$ ${c}`, ...(out ? out.split('\n') : []));
@@ -569,7 +727,15 @@ try {
     server.closeAllConnections();
     server.close();
   }
-  // Every process started is ended, and waited for: none outlives the check.
+  // Every process started is ended, and waited for: none outlives the check. Workers end
+  // with their primary; they are killed first all the same.
+  for (const target of await Promise.all([...started.values()].map((t) => t.catch(() => null))))
+    for (const pid of target ? workersOf(target) : [])
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
   const ended = [...children].map((child) => new Promise((end) => child.once('exit', end)));
   children.forEach((child) => child.kill('SIGKILL'));
   await Promise.all(ended);
