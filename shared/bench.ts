@@ -1,14 +1,471 @@
-// How long each step's `npm test` takes, as a learner runs it: `npm run bench [runs]`.
-// Times whole runs (start-up included), without and with the real-browser tests, and
-// prints the median of a few runs. A benchmark, not a test: it never fails on speed.
-import { existsSync } from 'node:fs';
+// How fast things are, measured and printed. A benchmark, not a test: it never fails on
+// speed, and nothing in `npm test` depends on it.
+//
+//   npm run bench [-- runs]
+//     How long each step's `npm test` takes, as a learner runs it: whole runs (start-up
+//     included), without and with the real-browser tests, the median of `runs` (default 3).
+//
+//   npm run bench -- workers [seconds [rounds]] [--new-connections]
+//     A step's real server (`node src/server.ts`, NODE_ENV=production) with WORKERS=1 and
+//     WORKERS=2, side by side: requests per second on the session page, the memory (RSS)
+//     of the primary and of each worker, and how long the primary takes to replace a
+//     killed worker. Each setup is measured `rounds` times (default 3) for `seconds`
+//     (default 5), in turn; the median run is shown. SERVER_SETUPS below lists what is
+//     measured; a later step adds its rows there.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { npm, root, stepDirs } from './npm.ts';
 
-const runs = Number(process.argv[2] ?? 3);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error('usage: npm run bench -- [runs]   runs: a whole number, 1 or more (default 3)');
-  process.exit(2);
+// ---------------------------------------------------------------------------------------
+// The load generator: this file again, in a process of its own (so that it can be pinned
+// to a CPU of its own), started by `workers` below. It prints one line of JSON.
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  p50: number; // ms
+  p99: number;
+  cpu: number; // the load generator's own CPU time, as a share of one CPU
+  serverCpu: Record<string, number>; // each server process's, by pid (Linux only)
 }
+
+// GET `url` with `cookie`; resolves once the response's body is read.
+function get(url: string, cookie: string, agent: Agent | false) {
+  return new Promise<{ status: number; servedBy: number; setCookie: string[] }>(
+    (resolve, reject) => {
+      const req = request(url, { agent, headers: cookie ? { cookie } : {} }, (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            servedBy: Number(res.headers['x-served-by']),
+            setCookie: res.headers['set-cookie'] ?? [],
+          }),
+        );
+        res.on('error', reject);
+      });
+      req.on('error', reject).end();
+    },
+  );
+}
+
+// The CPU time a process has used, in seconds: utime + stime in /proc/<pid>/stat, in
+// clock ticks of 1/100 s (USER_HZ, 100 on Linux). Undefined elsewhere.
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // fields 14 and 15 of stat
+  } catch {
+    return undefined;
+  }
+}
+
+// `clients` loops, each sending one request at a time for `warmup` + `seconds` seconds;
+// only the requests that end in the last `seconds` count, and the CPU times are taken
+// over those seconds too. Keep-alive: each client keeps one connection open, as a browser
+// or a proxy in front of the app does, so node:cluster hands it to a worker once. New
+// connections: each request opens one and closes it, so the primary accepts and hands
+// over a connection for every request.
+async function generateLoad(args: string[]) {
+  const [url, cookie, mode, pids, ...numbers] = args;
+  const [clients, warmup, seconds] = numbers.map(Number);
+  const keepAlive = mode === 'keep-alive';
+  const agent = keepAlive ? new Agent({ keepAlive: true, maxSockets: clients }) : false;
+  const latencies: number[] = [];
+  let [counting, stopped, errors] = [false, false, 0];
+  async function client() {
+    while (!stopped) {
+      const start = performance.now();
+      try {
+        const { status } = await get(url, cookie, agent);
+        if (status !== 200) throw new Error(`status ${status}`);
+        if (counting) latencies.push(performance.now() - start);
+      } catch {
+        if (counting) errors += 1;
+      }
+    }
+  }
+  const serverPids = pids.split(',').map(Number);
+  const serverCpu = () => serverPids.map(cpuSeconds);
+  const running = Promise.all(Array.from({ length: clients }, client));
+  await sleep(warmup * 1000);
+  counting = true;
+  const [began, ownBefore, serverBefore] = [performance.now(), process.cpuUsage(), serverCpu()];
+  await sleep(seconds * 1000);
+  counting = false;
+  const [own, serverAfter] = [process.cpuUsage(ownBefore), serverCpu()];
+  const elapsed = (performance.now() - began) / 1000;
+  stopped = true;
+  await running;
+  if (agent) agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (share: number) => latencies[Math.floor(share * (latencies.length - 1))] ?? NaN;
+  const result: LoadResult = {
+    requests: latencies.length,
+    errors,
+    seconds: elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    cpu: (own.user + own.system) / 1e6 / elapsed,
+    serverCpu: Object.fromEntries(
+      serverPids.flatMap((pid, i) => {
+        const [before, after] = [serverBefore[i], serverAfter[i]];
+        return before === undefined || after === undefined
+          ? []
+          : [[pid, (after - before) / elapsed]];
+      }),
+    ),
+  };
+  console.log(JSON.stringify(result));
+}
+
+if (process.argv[2] === '--load-generator') {
+  await generateLoad(process.argv.slice(3));
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------
+// `npm run bench -- workers`: real servers, measured.
+
+// One server to measure: a step's `node src/server.ts`, with `env` on top of PRODUCTION.
+// Steps 05 and later add their own rows (with whatever else their server needs in `env`).
+interface ServerSetup {
+  step: string; // a folder in steps/
+  env: Record<string, string>;
+}
+const SERVER_SETUPS: ServerSetup[] = [
+  { step: '04-workers', env: { WORKERS: '1' } },
+  { step: '04-workers', env: { WORKERS: '2' } },
+];
+const PRODUCTION = {
+  NODE_ENV: 'production', // templates compiled once; no development warnings
+  SESSION_KEYS: 'a key for the benchmark only',
+  PORT: '0', // a free port
+};
+const CLIENTS = 16; // concurrent clients: 8 connections per worker with two workers
+const WARMUP = 1; // seconds before the counting starts (the JIT compiler warms up)
+
+// Pinning, with taskset (Linux) when it is there: the load generator alone on the last
+// CPU, the server on the others. With only two CPUs that leaves the server one, so a
+// server with workers also gets a row on both CPUs, where one of them shares the load
+// generator's CPU.
+function hasTaskset(): boolean {
+  if (process.platform !== 'linux') return false;
+  const check = spawnSync('taskset', ['-c', '0', process.execPath, '-e', ''], {
+    stdio: 'ignore',
+  });
+  return check.status === 0;
+}
+const range = (from: number, to: number) => (from === to ? `${from}` : `${from}-${to}`);
+const pinned = (cpus: string | undefined, argv: string[]) =>
+  cpus ? ['taskset', '-c', cpus, ...argv] : argv;
+
+// The resident memory of a process in MB: VmRSS in /proc on Linux, else `ps`, else nothing.
+function rssOf(pid: number): number | undefined {
+  try {
+    const kB = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    if (kB) return Number(kB) / 1024;
+  } catch {
+    // not Linux, or already gone
+  }
+  const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
+  const kB = Number(ps.stdout?.trim());
+  return ps.status === 0 && kB > 0 ? kB / 1024 : undefined;
+}
+
+// Every server this script starts leads a process group (its workers are in it): all of
+// them are ended when the script ends, however it ends.
+const servers = new Set<ChildProcess>();
+const endGroup = (child: ChildProcess) => {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
+process.on('exit', () => servers.forEach(endGroup));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => process.exit(130));
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  workers: () => number[]; // the pids in its "Worker N started" lines, in order
+  processes: () => Array<[string, number]>; // [role, pid]: the primary, then each worker
+}
+
+// Starts a step's server (pinned to `cpus` if given) and waits until it serves.
+async function startServer(setup: ServerSetup, cpus?: string): Promise<Running> {
+  const env = { ...process.env, WORKERS: undefined, NOTICE_FILE: undefined };
+  const [program, ...args] = pinned(cpus, [process.execPath, 'src/server.ts']);
+  const child = spawn(program, args, {
+    cwd: `${root}/steps/${setup.step}`,
+    env: { ...env, ...PRODUCTION, ...setup.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.add(child);
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const serving = /Serving on (http:\/\/localhost:\d+)/.exec(output);
+      if (serving) resolve(serving[1].replace('localhost', '127.0.0.1'));
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', () => reject(new Error(`the server stopped:\n${output}`)));
+  });
+  const workers = () => [...output.matchAll(/^Worker (\d+) started$/gm)].map(([, p]) => +p);
+  const processes = (): Array<[string, number]> => {
+    const live = workers().slice(-Number(setup.env.WORKERS ?? 1));
+    return live.length
+      ? [
+          ['primary', child.pid!],
+          ...live.map((pid, i): [string, number] => [`worker ${i + 1}`, pid]),
+        ]
+      : [['the one process', child.pid!]];
+  };
+  return { child, url, output: () => output, workers, processes };
+}
+
+// Stops a server as a process manager would (SIGTERM to the primary), and waits for it.
+async function stopServer(server: Running) {
+  const exited = new Promise((done) => server.child.once('exit', done));
+  server.child.kill('SIGTERM');
+  const late = setTimeout(() => endGroup(server.child), 15_000);
+  await exited;
+  clearTimeout(late);
+  servers.delete(server.child);
+}
+
+// A visitor's session: the cookie pair the home page sets on a first visit. Sent with
+// every request, it makes each one read, verify, update and sign the session again.
+async function sessionCookie(url: string): Promise<string> {
+  const { setCookie } = await get(url, '', false);
+  return setCookie.map((header) => header.split(';')[0]).join('; ');
+}
+
+// Runs the load generator (pinned to `cpus` if given) against a server.
+async function measureLoad(
+  server: Running,
+  cookie: string,
+  seconds: number,
+  keepAlive: boolean,
+  cpus?: string,
+): Promise<LoadResult> {
+  const self = fileURLToPath(import.meta.url);
+  const pids = server
+    .processes()
+    .map(([, pid]) => pid)
+    .join(',');
+  const mode = keepAlive ? 'keep-alive' : 'new';
+  const options = [CLIENTS, WARMUP, seconds].map(String);
+  const generator = [
+    process.execPath,
+    self,
+    '--load-generator',
+    server.url,
+    cookie,
+    mode,
+    pids,
+  ];
+  const [program, ...args] = pinned(cpus, [...generator, ...options]);
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const code = await new Promise((done) => child.once('exit', done));
+  if (code !== 0) throw new Error(`the load generator failed (exit code ${code})`);
+  return JSON.parse(output) as LoadResult;
+}
+
+// Kills one worker (the one that answers the next request) as a crash would, and times
+// the primary's replacement: until it prints "Worker N started", then until a request
+// (each on a new connection, so that round-robin reaches every worker) is served by N.
+// Nothing else is sent meanwhile, so the new worker starts on an otherwise idle server.
+async function timeReplacement(server: Running) {
+  const before = server.workers().length;
+  const { servedBy: victim } = await get(server.url, '', false);
+  const killed = performance.now();
+  process.kill(victim, 'SIGKILL');
+  const deadline = killed + 20_000;
+  while (server.workers().length === before) {
+    if (performance.now() > deadline) throw new Error(`no replacement:\n${server.output()}`);
+    await sleep(1);
+  }
+  const started = performance.now() - killed;
+  const replacement = server.workers()[before];
+  for (;;) {
+    const { servedBy } = await get(server.url, '', false);
+    if (servedBy === replacement) return { started, served: performance.now() - killed };
+    if (performance.now() > deadline) throw new Error('the replacement serves nothing');
+  }
+}
+
+// A small table: columns padded to their widest cell.
+function printTable(rows: string[][]) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+const fixed = (value: number | undefined, digits = 0) =>
+  value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
+const percent = (share: number | undefined) =>
+  share === undefined ? '-' : `${(share * 100).toFixed(0)}%`;
+
+// One server setup, measured once: started, loaded, looked at, one worker killed, stopped.
+interface Measured {
+  rps: number;
+  cells: string[]; // its row in the throughput table, after the setup and CPUs
+  memory: string[][]; // its rows in the memory table, after the setup and CPUs
+  replacement?: { started: number; served: number };
+}
+async function measureOnce(
+  setup: ServerSetup,
+  seconds: number,
+  keepAlive: boolean,
+  serverCpus?: string,
+  loadCpu?: string,
+): Promise<Measured> {
+  const server = await startServer(setup, serverCpus);
+  try {
+    const atStart = new Map(server.processes().map(([, pid]) => [pid, rssOf(pid)]));
+    const cookie = await sessionCookie(server.url);
+    const load = await measureLoad(server, cookie, seconds, keepAlive, loadCpu);
+    if (load.errors) process.stderr.write(`(${load.errors} errors) `);
+    // The CPU time of each server process, as a share of one CPU: primary + workers.
+    const cpu = server.processes().map(([, pid]) => load.serverCpu[pid]);
+    const rps = load.requests / load.seconds;
+    const known = cpu.every((share) => share !== undefined);
+    // The server's CPU time per request: what one more worker cannot make cheaper.
+    const perRequest = known ? (cpu.reduce((a, b) => a! + b!, 0)! / rps) * 1000 : undefined;
+    const cells = [
+      fixed(load.p50, 1),
+      fixed(load.p99, 1),
+      known ? cpu.map(percent).join(' + ') : '-',
+      fixed(perRequest, 2),
+      percent(load.cpu),
+    ];
+    const memory = server
+      .processes()
+      .map(([role, pid]) => [role, fixed(atStart.get(pid)), fixed(rssOf(pid))]);
+    const replacement = server.workers().length ? await timeReplacement(server) : undefined;
+    return { rps, cells, memory, replacement };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+const median = <T>(items: T[], key: (item: T) => number) =>
+  [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)];
+
+async function benchWorkers(args: string[]) {
+  const newConnections = args.includes('--new-connections');
+  const [secondsArg = '5', roundsArg = '3', ...extra] = args.filter((a) => !a.startsWith('--'));
+  const [seconds, rounds] = [Number(secondsArg), Number(roundsArg)];
+  if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1 || extra.length) {
+    console.error('usage: npm run bench -- workers [seconds [rounds]] [--new-connections]');
+    process.exit(2);
+  }
+  const cpuCount = cpus().length;
+  const pin = cpuCount >= 2 && hasTaskset();
+  const loadCpu = pin ? String(cpuCount - 1) : undefined;
+  const others = pin ? range(0, cpuCount - 2) : undefined;
+  const every = pin ? range(0, cpuCount - 1) : undefined;
+  const runs = SERVER_SETUPS.flatMap((setup) =>
+    cpuCount === 2 && pin && Number(setup.env.WORKERS ?? 1) > 1
+      ? [
+          { setup, cpus: others },
+          { setup, cpus: every },
+        ]
+      : [{ setup, cpus: others }],
+  ).map((run) => ({ ...run, results: [] as Measured[] }));
+
+  const connections = newConnections
+    ? 'a new connection for every request'
+    : 'one keep-alive connection each';
+  console.log(
+    `GET / with a session cookie (read and written on every request), NODE_ENV=production;\n` +
+      `${CLIENTS} clients (node:http), ${connections}, counted for ${seconds} s after ` +
+      `${WARMUP} s of warm-up; each setup ${rounds} times, in turn, the median run shown.\n` +
+      `Node ${process.version}, ${cpuCount} CPUs, load average ` +
+      `${loadavg()[0].toFixed(2)} before the run. ` +
+      (pin
+        ? `Pinned with taskset: the load generator on CPU ${loadCpu}, the server as shown.`
+        : 'Not pinned (taskset is not available here, or there is one CPU).'),
+  );
+  // In turn, round after round, so that a slower minute of the machine hits every setup.
+  for (let round = 1; round <= rounds; round += 1) {
+    process.stderr.write(`round ${round} of ${rounds}:`);
+    for (const run of runs) {
+      run.results.push(
+        await measureOnce(run.setup, seconds, !newConnections, run.cpus, loadCpu),
+      );
+      process.stderr.write(' .');
+    }
+    process.stderr.write('\n');
+  }
+
+  const throughput = [['setup', 'CPUs', 'requests/s', 'each run', 'ratio', 'p50 ms', 'p99 ms']];
+  const cost = [['setup', 'CPUs', 'server CPU', 'CPU ms/request', 'load generator CPU']];
+  const memory = [['setup', 'CPUs', 'process', 'RSS MB at start', 'after the load']];
+  const replacements: string[] = [];
+  for (const { setup, cpus: serverCpus, results } of runs) {
+    const env = Object.entries(setup.env).map(([name, value]) => `${name}=${value}`);
+    const [label, where] = [`${setup.step} ${env.join(' ')}`, serverCpus ?? 'any'];
+    const typical = median(results, (result) => result.rps);
+    const each = results.map((result) => fixed(result.rps)).join(' ');
+    // Against the first setup in the same round: the machine's speed drifts between
+    // rounds (other work on a shared host), much less within one.
+    const ratios = results.map((result, round) => result.rps / runs[0].results[round].rps);
+    const ratio = `${fixed(
+      median(ratios, (r) => r),
+      2,
+    )}x`;
+    const [p50, p99, ...rest] = typical.cells;
+    throughput.push([label, where, fixed(typical.rps), each, ratio, p50, p99]);
+    cost.push([label, where, ...rest]);
+    memory.push(...typical.memory.map((row) => [label, where, ...row]));
+    const timed = results.flatMap((result) => result.replacement ?? []);
+    if (timed.length) {
+      const { started, served } = median(timed, (t) => t.served);
+      replacements.push(
+        `${label} on CPUs ${where}: "Worker N started" ${fixed(started)} ms after the ` +
+          `SIGKILL, first request served by N after ${fixed(served)} ms ` +
+          `(the median of ${timed.length}: ${timed.map((t) => fixed(t.served)).join(', ')})`,
+      );
+    }
+  }
+  console.log(
+    '\nThroughput: the median run; "each run" in the order they ran; "ratio" to the first ' +
+      'row, round by round, the median',
+  );
+  printTable(throughput);
+  console.log('\nCPU time over the counted seconds, as a share of one CPU (the median run)');
+  printTable(cost);
+  console.log('\nMemory');
+  printTable(memory);
+  console.log('\nReplacing a killed worker');
+  for (const line of replacements) console.log(line);
+  // Other work on the machine shows up here, and in the spread of "each run".
+  console.log(`\nLoad average after the run: ${loadavg()[0].toFixed(2)}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// `npm run bench [-- runs]`: each step's `npm test`, timed.
 
 function time(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const start = performance.now();
@@ -23,7 +480,7 @@ function time(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 // The median of `runs` timings, with a dot on stderr for each run so a long bench shows life.
-async function median(cwd: string, env: NodeJS.ProcessEnv) {
+async function medianTime(cwd: string, env: NodeJS.ProcessEnv, runs: number) {
   const times: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     times.push(await time(cwd, env));
@@ -32,15 +489,36 @@ async function median(cwd: string, env: NodeJS.ProcessEnv) {
   return `${(times.sort((a, b) => a - b)[Math.floor(runs / 2)] / 1000).toFixed(2)} s`;
 }
 
-console.log(`Median of ${runs} runs of each step's \`npm test\`, on Node ${process.version}`);
-console.log(`${'step'.padEnd(18)} ${'without browser'.padEnd(17)} with browser`);
-for (const step of await stepDirs()) {
-  const cwd = `${root}/steps/${step}`;
-  process.stderr.write(`${step} `);
-  const fast = await median(cwd, { ...process.env, SKIP_BROWSER: '1', REQUIRE_BROWSER: '' });
-  // Only the steps with browser tests get the second column.
-  const hasBrowser = existsSync(`${cwd}/test/helpers/browser.ts`);
-  const full = hasBrowser ? await median(cwd, { ...process.env, SKIP_BROWSER: '' }) : '-';
-  process.stderr.write('\n');
-  console.log(`${step.padEnd(18)} ${fast.padEnd(17)} ${full}`);
+async function benchTests(runs: number) {
+  console.log(`Median of ${runs} runs of each step's \`npm test\`, on Node ${process.version}`);
+  console.log(`${'step'.padEnd(18)} ${'without browser'.padEnd(17)} with browser`);
+  for (const step of await stepDirs()) {
+    const cwd = `${root}/steps/${step}`;
+    process.stderr.write(`${step} `);
+    const fast = await medianTime(
+      cwd,
+      { ...process.env, SKIP_BROWSER: '1', REQUIRE_BROWSER: '' },
+      runs,
+    );
+    // Only the steps with browser tests get the second column.
+    const hasBrowser = existsSync(`${cwd}/test/helpers/browser.ts`);
+    const full = hasBrowser
+      ? await medianTime(cwd, { ...process.env, SKIP_BROWSER: '' }, runs)
+      : '-';
+    process.stderr.write('\n');
+    console.log(`${step.padEnd(18)} ${fast.padEnd(17)} ${full}`);
+  }
+}
+
+if (process.argv[2] === 'workers') await benchWorkers(process.argv.slice(3));
+else {
+  const runs = Number(process.argv[2] ?? 3);
+  if (!Number.isInteger(runs) || runs < 1) {
+    console.error(
+      'usage: npm run bench -- [runs]            runs: a whole number, 1 or more (default 3)\n' +
+        '       npm run bench -- workers [seconds] [--new-connections]',
+    );
+    process.exit(2);
+  }
+  await benchTests(runs);
 }
