@@ -516,7 +516,7 @@ else {
   if (!Number.isInteger(runs) || runs < 1) {
     console.error(
       'usage: npm run bench -- [runs]            runs: a whole number, 1 or more (default 3)\n' +
-        '       npm run bench -- workers [seconds] [--new-connections]',
+        '       npm run bench -- workers [seconds [rounds]] [--new-connections]',
     );
     process.exit(2);
   }
