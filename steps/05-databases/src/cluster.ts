@@ -65,7 +65,7 @@ export function manageWorkers({ workers, shutdownTimeout }: Config) {
   });
 
   // Each worker finishes its requests in flight, as a single process would, within the
-  // same SHUTDOWN_TIMEOUT; a worker still running a moment after it is killed.
+  // same SHUTDOWN_TIMEOUT; one still running a second after that deadline is killed.
   // A second signal stops everything at once.
   function shutDown(signal: NodeJS.Signals) {
     if (stopping) {
