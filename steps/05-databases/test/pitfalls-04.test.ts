@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { cleanUp, isRunning, startServer } from './helpers/server.ts';
+import { cleanUp, demo, isRunning, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import {
   Visitor,
@@ -27,8 +27,7 @@ const noticeFile = (name: string, text: string) => {
   writeFileSync(file, text);
   return file;
 };
-const naive = (name: string, env: Record<string, string>) =>
-  startServer(env, ['../../shared/demo.ts', name]);
+const naive = (name: string, env: Record<string, string>) => startServer(env, demo(name));
 const servers: Record<string, Server> = {};
 before(() => {
   servers.visitsTwo = naive('visits-counter', { WORKERS: '2' });

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../../src/db.ts';
 import type { SiteDatabase } from '../../src/db.ts';
 
@@ -17,10 +18,40 @@ const forTheRun: { db: SiteDatabase; path: string }[] = [];
 export const databasePath = () => join(folder, `site-${++made}.sqlite`);
 
 export function testDatabase(options?: { busyTimeout?: number }): SiteDatabase {
+  return testDatabaseFile(options).db;
+}
+
+// The same, with the file's path, for a test that also opens the file another way (to
+// hold its lock, or to change it behind the app's back).
+export function testDatabaseFile(options?: { busyTimeout?: number }) {
   const path = databasePath();
   const db = openDatabase(path, options);
   (inTest ? forThisTest : forTheRun).push({ db, path });
-  return db;
+  return { db, path };
+}
+
+// What a database file holds now, read over a connection of the test's own, as anyone
+// else with the file would read it (a second worker, the sqlite3 command line).
+export function inFile(path: string) {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const { visits } = db.prepare('SELECT visits FROM site_counts').get() as { visits: number };
+    const popular = db.prepare('SELECT item, adds FROM popular ORDER BY adds DESC, item').all();
+    return { visits, popular: popular as { item: string; adds: number }[] };
+  } finally {
+    db.close();
+  }
+}
+
+// Runs `sql` over a connection of the test's own, then closes it.
+export function changeFile(path: string, sql: string) {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
 }
 
 function remove(opened: { db: SiteDatabase; path: string }[]) {

@@ -4,16 +4,46 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const stepDir = fileURLToPath(new URL('../..', import.meta.url));
+// The repository's shared/ folder (for shared/demo.ts): above the step, however deep the
+// step's copy is (a mutation-testing sandbox is a copy inside the step).
+function sharedDir(from = stepDir): string {
+  const candidate = join(from, 'shared');
+  if (existsSync(join(candidate, 'demo.ts'))) return candidate;
+  if (dirname(from) === from) throw new Error('no shared/demo.ts above the step');
+  return sharedDir(dirname(from));
+}
+// The arguments that make `node` serve a naive app from pitfalls/, as `npm run demo` does.
+export const demo = (name: string) => [join(sharedDir(), 'demo.ts'), name];
 const running = new Set<ChildProcess>();
 const sockets = new Set<Socket>();
+
+// Every server gets a database file of its own unless a test names one (DATABASE_PATH),
+// never the step's data/site.sqlite: in a temporary folder, made when the first server
+// starts and removed by cleanUp() (or when this process ends), whatever the tests did.
+let databases: string | undefined;
+let made = 0;
+function newDatabasePath() {
+  databases ??= mkdtempSync(join(tmpdir(), 'server-databases-'));
+  return join(databases, `site-${++made}.sqlite`);
+}
+function removeDatabases() {
+  if (databases) rmSync(databases, { recursive: true, force: true });
+  databases = undefined;
+}
+
+// Node 22 prints this when a process loads node:sqlite (24 and later do not): not the
+// server's own output, so the tests leave it out of what they compare.
+const SQLITE_WARNING =
+  /^\(node:\d+\) ExperimentalWarning: SQLite is an experimental feature.*\n(\(Use `node --trace-warnings .*\n)?/gm;
+export const withoutSqliteWarning = (text: string) => text.replace(SQLITE_WARNING, '');
 
 // Resolves with the match as soon as `text()` matches `pattern`, checking whenever
 // `source` emits 'data'; rejects, saying what was there instead, if it closes first.
@@ -37,6 +67,8 @@ function whenMatches(
     };
     source.on('data', check).once('close', closed);
     check();
+    // Closed before we started listening (a server that died at once): say so now.
+    if ((source as { closed?: boolean }).closed) closed();
   });
 }
 
@@ -46,9 +78,10 @@ function whenMatches(
 const compileCache = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
 
 // Starts `node src/server.ts` (or another script of the step's, such as the demo of a
-// naive app) with PORT=0 (a free port) and `env` on top of this process's environment,
-// minus the settings a test run may have set for itself. The server leads a process
-// group of its own: with WORKERS, its workers are in it too, and cleanUp() ends them all.
+// naive app) with PORT=0 (a free port), a new database file, and `env` on top of this
+// process's environment, minus the settings a test run may have set for itself. The
+// server leads a process group of its own: with WORKERS, its workers are in it too, and
+// cleanUp() ends them all.
 export function startServer(env: Record<string, string>, script = ['src/server.ts']) {
   const inherited = {
     ...process.env,
@@ -57,9 +90,10 @@ export function startServer(env: Record<string, string>, script = ['src/server.t
     WORKERS: undefined,
     NOTICE_FILE: undefined,
   };
+  const databasePath = env.DATABASE_PATH ?? newDatabasePath();
   const child = spawn(process.execPath, script, {
     cwd: stepDir,
-    env: { ...compileCache, ...inherited, PORT: '0', ...env },
+    env: { ...compileCache, ...inherited, PORT: '0', DATABASE_PATH: databasePath, ...env },
     detached: process.platform !== 'win32',
   });
   running.add(child);
@@ -72,8 +106,12 @@ export function startServer(env: Record<string, string>, script = ['src/server.t
     // not allowed here: it runs at the usual priority, and only as fast as before
   }
   const output = { stdout: '', stderr: '' };
+  let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    output.stderr = withoutSqliteWarning(stderr);
+  });
   const explain = () =>
     `the server printed:\n${output.stdout}\nand on stderr:\n${output.stderr}`;
   // A line on stdout, such as the shutdown message.
@@ -83,6 +121,7 @@ export function startServer(env: Record<string, string>, script = ['src/server.t
   return {
     child,
     output,
+    databasePath, // the file it opens: a test may look inside, or change it
     // The pids of the workers it has started so far, in order (none without WORKERS).
     workers: () =>
       [...output.stdout.matchAll(/^Worker (\d+) started$/gm)].map(([, pid]) => +pid),
@@ -107,15 +146,20 @@ function kill(child: ChildProcess) {
 
 // Should this process end without running the `after` hook (mocha stopped by an error
 // outside any test), no server outlives it.
-process.on('exit', () => running.forEach(kill));
+process.on('exit', () => {
+  running.forEach(kill);
+  removeDatabases();
+});
 
 // For an `after` hook: ends every server still running (workers included) and every raw
-// connection still open, whether their tests passed or failed.
+// connection still open, and removes the servers' database files, whether their tests
+// passed or failed.
 export async function cleanUp() {
   sockets.forEach((socket) => socket.destroy());
   const exits = [...running].map((child) => once(child, 'exit'));
   running.forEach(kill);
   await Promise.all(exits);
+  removeDatabases();
 }
 
 // Whether a process is still running (signal 0 checks without sending anything). On

@@ -3,14 +3,17 @@
 // so a client that keeps its connection alive, as browsers do, stays with one worker.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './server.ts';
 import type { Server } from './server.ts';
 
-// The step's own server with WORKERS=2 and a notice file of its own, started once for
-// all the test files that use it (each process costs a start-up). Its notice file reads
-// "Old notice" until a test changes it.
+// The step's own server with WORKERS=2, a notice file and a database of its own, started
+// once for all the test files that use it (each process costs a start-up). Its notice
+// file reads "Old notice" until a test changes it. Its database is shared by those
+// files' tests, one after another: a test may count on the difference it makes to the
+// numbers, never on the numbers themselves.
 let twoWorkers: { server: Server; noticeFile: string } | undefined;
 export function stepWithTwoWorkers() {
   if (!twoWorkers) {
@@ -28,6 +31,7 @@ export interface Answer {
   servedBy: number; // the pid in X-Served-By
   text: string;
   setCookies: string[];
+  headers: IncomingHttpHeaders;
 }
 
 // One request on a new connection, closed after the response (`agent: false`).
@@ -47,6 +51,7 @@ export function fresh(
           servedBy: Number(res.headers['x-served-by']),
           text,
           setCookies: res.headers['set-cookie'] ?? [],
+          headers: res.headers,
         }),
       );
     });
@@ -82,6 +87,15 @@ export class Visitor {
 
 // What the step's pages and the naive apps' plain-text pages show.
 export const countIn = (answer: Answer) => Number(/Count: (\d+)/.exec(answer.text)?.[1]);
+export const visitsIn = (answer: { text: string }) =>
+  Number(/Visits to this site: (\d+)/.exec(answer.text)?.[1]);
+// The step's "Popular with everyone" list: each item and how often it was added.
+export const popularIn = (answer: { text: string }) =>
+  [
+    ...(/<ol id="popular">(.*?)<\/ol>/s.exec(answer.text)?.[1] ?? '').matchAll(
+      /<li>(.*?) <span class="adds">\(added (\d+) times?\)<\/span><\/li>/g,
+    ),
+  ].map(([, item, adds]) => `${item} (${adds})`);
 export const csrfIn = (answer: Answer) =>
   /name="_csrf" value="([^"]+)"/.exec(answer.text)?.[1] ?? '';
 export const noticeIn = (answer: Answer) =>
@@ -96,6 +110,32 @@ export async function fromEveryWorker(send: () => Promise<Answer>, count = 2) {
     if (answers.length === 20) throw new Error(`20 answers, not from ${count} workers`);
     answers.push(await send());
   }
+  return answers;
+}
+
+// `count` requests, one after another.
+export async function inTurn(count: number, send: () => Promise<Answer>) {
+  const answers: Answer[] = [];
+  for (let i = 0; i < count; i++) answers.push(await send());
+  return answers;
+}
+
+// `count` requests made by `send()`, at most `inFlight` of them sent and not yet answered
+// at any moment; the answers, in the order they came.
+export async function inParallel(
+  count: number,
+  inFlight: number,
+  send: () => Promise<Answer>,
+): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  let sent = 0;
+  const client = async () => {
+    while (sent < count) {
+      sent += 1;
+      answers.push(await send());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(count, inFlight) }, client));
   return answers;
 }
 
