@@ -5,16 +5,13 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadConfig } from './config.ts';
-import { openDatabase } from './db.ts';
+import { BUSY_TIMEOUT, openDatabase } from './db.ts';
 
 export const USAGE = `usage: npm run db -- show | reset
   show    what the database holds: the visits and every item added, most added first
   reset   start again: visits back to 0 and the popular list emptied (safe while the
           server runs)
 The file is DATABASE_PATH, else data/site.sqlite in this step.`;
-
-// How long the command waits for a server's write to finish: as long as the server would.
-const BUSY_TIMEOUT = 5000;
 
 type Print = (line: string) => void;
 
@@ -25,9 +22,10 @@ const shown = (path: string) => {
 };
 
 // A connection for this command alone, once openDatabase has checked the file and
-// brought its schema up to date, exactly as the server does when it starts.
+// brought its schema up to date, exactly as the server does when it starts. It waits for
+// a server's write to finish as long as the server would (BUSY_TIMEOUT).
 function connect(path: string): DatabaseSync {
-  openDatabase(path, { busyTimeout: BUSY_TIMEOUT }).close();
+  openDatabase(path).close();
   const db = new DatabaseSync(path);
   db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT}`);
   return db;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+// #region migrations
 // The schema, one step at a time. Never edit a migration that has shipped: a database
 // that already ran it will not run it again. Add a new one at the end instead.
 // The file records how many have run in PRAGMA user_version (a number in its header).
@@ -13,6 +14,12 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO site_counts (id, visits) VALUES (1, 0);
    CREATE TABLE popular (item TEXT PRIMARY KEY, adds INTEGER NOT NULL);`,
 ];
+// #endregion migrations
+
+// How long a connection waits for another's write lock before it gives up (ms), unless
+// openDatabase is told otherwise; and how many items the popular list shows.
+export const BUSY_TIMEOUT = 5000;
+export const POPULAR_LIMIT = 5;
 
 export type Popular = { item: string; adds: number };
 export interface SiteDatabase {
@@ -23,6 +30,7 @@ export interface SiteDatabase {
   close(): void;
 }
 
+// #region unavailable
 // What a visitor sees (503) when the database cannot answer right now: another process
 // held the lock longer than the busy timeout, the disk is full or read-only, the file is
 // damaged. The original SQLite error stays in `cause` for the log.
@@ -35,6 +43,7 @@ export class DatabaseUnavailable extends Error {
     this.name = 'DatabaseUnavailable';
   }
 }
+// #endregion unavailable
 
 // SQLite's result codes for "cannot answer now", as opposed to a mistake in our SQL
 // (no such table, a syntax error), which is a bug: it stays an ordinary error, a 500.
@@ -59,6 +68,7 @@ function guarded<Args extends unknown[], Result>(call: (...args: Args) => Result
   };
 }
 
+// #region migrate
 // Brings the schema up to date. BEGIN IMMEDIATE takes the write lock before reading the
 // version: two processes starting together cannot both see 0 and both create the tables;
 // the second waits (busy timeout), then finds the work done. CREATE TABLE is part of the
@@ -78,7 +88,9 @@ function migrate(db: DatabaseSync) {
     throw error;
   }
 }
+// #endregion migrate
 
+// #region wal
 // WAL mode, kept in the file: readers no longer wait for a writer, nor a writer for them.
 // Switching a new file needs it to itself for an instant, and SQLite does not wait for
 // that (it could deadlock): a second process opening the new file at that moment gets
@@ -95,7 +107,9 @@ function useWal(db: DatabaseSync, busyTimeout: number) {
     }
   }
 }
+// #endregion wal
 
+// #region connect
 // Opens the file and brings its schema up to date, or says in one line what to fix: the
 // server prints it as "Cannot start: ...".
 function connect(path: string, busyTimeout: number): DatabaseSync {
@@ -120,12 +134,13 @@ function connect(path: string, busyTimeout: number): DatabaseSync {
     });
   }
 }
+// #endregion connect
 
 // Nothing happens at import: the server calls this once at start-up, and each test opens
 // a file of its own.
 export function openDatabase(
   path: string,
-  { busyTimeout = 5000 }: { busyTimeout?: number } = {},
+  { busyTimeout = BUSY_TIMEOUT }: { busyTimeout?: number } = {},
 ): SiteDatabase {
   // PRAGMAs take no bound parameters, so the number is checked before it joins the SQL.
   if (!Number.isSafeInteger(busyTimeout) || busyTimeout < 0) {
@@ -133,6 +148,7 @@ export function openDatabase(
   }
   const db = connect(path, busyTimeout);
 
+  // #region statements
   // Prepared once, here, and reused by every request: SQLite parses each only once, and
   // the visitor's text only ever travels as a bound parameter (?), never inside the SQL.
   const countVisit = db.prepare('UPDATE site_counts SET visits = visits + 1 RETURNING visits');
@@ -148,7 +164,8 @@ export function openDatabase(
     countVisit: guarded(() => (countVisit.get() as { visits: number }).visits),
     visits: guarded(() => (visits.get() as { visits: number }).visits),
     countAdd: guarded((item: string) => void countAdd.run(item)),
-    popular: guarded((limit = 5) => popular.all(limit) as Popular[]),
+    popular: guarded((limit = POPULAR_LIMIT) => popular.all(limit) as Popular[]),
     close: guarded(() => db.close()),
   };
+  // #endregion statements
 }
