@@ -11,12 +11,20 @@
 //     of the primary and of each worker, and how long the primary takes to replace a
 //     killed worker. Each setup is measured `rounds` times (default 3) for `seconds`
 //     (default 5), in turn; the median run is shown. SERVER_SETUPS below lists what is
-//     measured; a later step adds its rows there.
+//     measured: step 04's server, and step 05's, which also reads and writes its database
+//     on every page (a new database file for every start, never the step's own).
+//
+//   npm run bench -- lost-updates [page views [rounds]]
+//     Step 05's naive read-modify-write counter (pitfalls/read-modify-write.ts) in 2 and
+//     in 4 workers, and the step's own atomic counter in 2, through the step's
+//     `npm run page-views`: `page views` (default 500) at once, 50 in flight, each on a
+//     new connection; how many the database counted, `rounds` times (default 3).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { npm, root, stepDirs } from './npm.ts';
@@ -143,6 +151,9 @@ interface ServerSetup {
 const SERVER_SETUPS: ServerSetup[] = [
   { step: '04-workers', env: { WORKERS: '1' } },
   { step: '04-workers', env: { WORKERS: '2' } },
+  // Every page also counts a visit (one UPDATE) and reads the popular list (one SELECT).
+  { step: '05-databases', env: { WORKERS: '1' } },
+  { step: '05-databases', env: { WORKERS: '2' } },
 ];
 const PRODUCTION = {
   NODE_ENV: 'production', // templates compiled once; no development warnings
@@ -205,14 +216,21 @@ interface Running {
 // Starts a step's server (pinned to `cpus` if given) and waits until it serves.
 async function startServer(setup: ServerSetup, cpus?: string): Promise<Running> {
   const env = { ...process.env, WORKERS: undefined, NOTICE_FILE: undefined };
+  // From step 05 on, a new database for this server alone, removed when it stops.
+  const stepDir = `${root}/steps/${setup.step}`;
+  const folder = existsSync(`${stepDir}/src/db.ts`)
+    ? mkdtempSync(join(tmpdir(), 'bench-'))
+    : undefined;
+  const database = folder ? { DATABASE_PATH: join(folder, 'site.sqlite') } : {};
   const [program, ...args] = pinned(cpus, [process.execPath, 'src/server.ts']);
   const child = spawn(program, args, {
-    cwd: `${root}/steps/${setup.step}`,
-    env: { ...env, ...PRODUCTION, ...setup.env },
+    cwd: stepDir,
+    env: { ...env, ...PRODUCTION, ...database, ...setup.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   servers.add(child);
+  if (folder) child.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -465,6 +483,66 @@ async function benchWorkers(args: string[]) {
 }
 
 // ---------------------------------------------------------------------------------------
+// `npm run bench -- lost-updates`: how many page views a read-modify-write counter loses.
+
+// One run of step 05's `npm run page-views` (its tools/page-views.ts, which starts the app
+// in real workers on a database of its own): the page views it sent and the database
+// counted.
+function pageViews(app: string[], workers: number, count: number) {
+  const script = `${root}/steps/05-databases/tools/page-views.ts`;
+  const child = spawnSync(process.execPath, [script, ...app, String(count)], {
+    cwd: `${root}/steps/05-databases`,
+    env: { ...process.env, WORKERS: String(workers) },
+    encoding: 'utf8',
+  });
+  const counted = /^expected (\d+), counted (\d+)/m.exec(child.stdout);
+  if (child.status !== 0 || !counted)
+    throw new Error(`page-views failed:\n${child.stdout}${child.stderr}`);
+  return { sent: Number(counted[1]), counted: Number(counted[2]) };
+}
+
+async function benchLostUpdates(args: string[]) {
+  const [countArg = '500', roundsArg = '3', ...extra] = args;
+  const [count, rounds] = [Number(countArg), Number(roundsArg)];
+  if (
+    !Number.isInteger(count) ||
+    count < 1 ||
+    !Number.isInteger(rounds) ||
+    rounds < 1 ||
+    extra.length
+  ) {
+    console.error('usage: npm run bench -- lost-updates [page views [rounds]]');
+    process.exit(2);
+  }
+  const setups = [
+    { label: 'naive read-modify-write, WORKERS=2', app: ['read-modify-write'], workers: 2 },
+    { label: 'naive read-modify-write, WORKERS=4', app: ['read-modify-write'], workers: 4 },
+    { label: "step 05's atomic UPDATE, WORKERS=2", app: [], workers: 2 },
+  ].map((setup) => ({ ...setup, counted: [] as number[] }));
+  console.log(
+    `${count} page views at once (50 in flight, each on a new connection), counted by the ` +
+      `database; ${rounds} runs of each, in turn.\n` +
+      `Node ${process.version}, ${cpus().length} CPUs, load average ` +
+      `${loadavg()[0].toFixed(2)} before the run.`,
+  );
+  for (let round = 1; round <= rounds; round += 1) {
+    process.stderr.write(`round ${round} of ${rounds}:`);
+    for (const setup of setups) {
+      setup.counted.push(pageViews(setup.app, setup.workers, count).counted);
+      process.stderr.write(' .');
+    }
+    process.stderr.write('\n');
+  }
+  const rows = [['setup', 'counted (each run)', 'lost (median)']];
+  for (const { label, counted } of setups) {
+    const lost = 1 - median(counted, (n) => n) / count;
+    rows.push([label, counted.join(' '), percent(lost)]);
+  }
+  console.log();
+  printTable(rows);
+}
+
+// ---------------------------------------------------------------------------------------
 // `npm run bench [-- runs]`: each step's `npm test`, timed.
 
 function time(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
@@ -511,12 +589,14 @@ async function benchTests(runs: number) {
 }
 
 if (process.argv[2] === 'workers') await benchWorkers(process.argv.slice(3));
+else if (process.argv[2] === 'lost-updates') await benchLostUpdates(process.argv.slice(3));
 else {
   const runs = Number(process.argv[2] ?? 3);
   if (!Number.isInteger(runs) || runs < 1) {
     console.error(
       'usage: npm run bench -- [runs]            runs: a whole number, 1 or more (default 3)\n' +
-        '       npm run bench -- workers [seconds [rounds]] [--new-connections]',
+        '       npm run bench -- workers [seconds [rounds]] [--new-connections]\n' +
+        '       npm run bench -- lost-updates [page views [rounds]]',
     );
     process.exit(2);
   }
