@@ -18,10 +18,15 @@
 // /dev/null; one or more URLs, over one connection per curl, as curl does),
 // `| grep [-i] [-e] word`, `node -e`, `sleep`, `&`, `;`, `wait`, ( ) and
 // `for i in 1 2 3; do …; done`; and [NAME=value…] npm start, npm run demo -- <name>,
-// npm test, npm run pitfalls, npx mocha <files>. Beside a server, also
+// npm test, npm run pitfalls, npx mocha <files>, and the step's other npm scripts with
+// their `-- args`. Beside a server, also
 // `echo '…' > notice.txt`, which changes the server's own copy of the step's notice.txt
 // (never the repository's file), and `kill -9 <pid N>`, which kills one of its workers
 // and waits, as the reader does, until its primary says that the replacement started.
+// From step 05 on, every server has a new database of its own (DATABASE_PATH, in the
+// scratch folder, never the step's data/site.sqlite), and an npm script beside a
+// server (`npm run db -- show`) works on that server's file; its path is shown as
+// data/site.sqlite, the reader's.
 // It is not a shell: it runs only these, the same way on every platform, and refuses
 // anything else.
 //
@@ -71,6 +76,8 @@ delete process.env.CHROMIUM_PATH;
 // dry run skips, would remove it): here, every temporary file goes in the scratch folder.
 for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = scratch;
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 // What varies between runs, replaced by placeholders the guide explains.
 function normalise(text: string): string {
   return (
@@ -86,6 +93,13 @@ function normalise(text: string): string {
       .replace(/ \((\d+(\.\d+)?(ms|s|m))\)$/gm, ' (<time>)')
       .replace(/\bv\d+\.\d+\.\d+\b/g, '<version>')
       .replace(/^(\s+at .*\n)+/gm, '    at <stack trace>\n')
+      // Node 22 warns as a process loads node:sqlite (step 05 on); 24 and later do not.
+      .replace(/^\(node:\d+\) ExperimentalWarning: SQLite .*\n(\(Use `node --trace.*\n)?/gm, '')
+      // A server's own database (see newDatabase), where the reader's is data/site.sqlite.
+      .replaceAll(
+        new RegExp(`${escapeRegExp(scratch)}[\\\\/]site-\\d+\\.sqlite`, 'g'),
+        'data/site.sqlite',
+      )
   );
 }
 
@@ -135,6 +149,7 @@ interface Target {
   pid: number; // the process that was started (with workers, the primary)
   log: () => string; // all it has printed so far
   noticeFile?: string; // its own copy of the step's notice.txt
+  databasePath?: string; // from step 05: its own new database file
 }
 const newTarget = (here: boolean): Target => ({
   ...{ port: 0, startup: '', here, inFlight: 0, held: [], open: false },
@@ -173,6 +188,14 @@ function noticeCopy(dir: string): string | undefined {
   const copy = join(scratch, `notice-${(copies += 1)}.txt`);
   copyFileSync(notice, copy);
   return copy;
+}
+
+// A new database file for one server (or one script), if the step has a database (from
+// step 05): a path in the scratch folder, where the server creates it.
+let databases = 0;
+function newDatabase(dir: string): string | undefined {
+  if (!existsSync(join(root, dir, 'src/db.ts'))) return undefined;
+  return join(scratch, `site-${(databases += 1)}.sqlite`);
 }
 
 // A step's npm script as it runs after `node ../../shared/preflight.mjs &&` (which
@@ -225,6 +248,7 @@ function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
   const settings = ['NODE_ENV', 'PORT', 'SESSION_KEYS', 'SECURE_COOKIES', 'TRUST_PROXY'];
   settings.push('WORKERS', 'NOTICE_FILE'); // from step 04 on
+  settings.push('DATABASE_PATH'); // from step 05 on
   // FORCE_COLOR: the root `npm test` sets it in a terminal.
   for (const name of [...settings, 'SHUTDOWN_TIMEOUT', 'FORCE_COLOR']) delete env[name];
   return { ...env, ...extra };
@@ -236,11 +260,16 @@ async function startProcess(dir: string, command: ParsedNpm, port = '0'): Promis
   const argv = [...scriptOf(dir, command.script).at(-1)!, ...command.args];
   const noticeFile = command.env.NOTICE_FILE ? undefined : noticeCopy(dir);
   const notice: Record<string, string> = noticeFile ? { NOTICE_FILE: noticeFile } : {};
-  const env = environment({ ...command.env, ...notice, PORT: port });
+  const databasePath = command.env.DATABASE_PATH ? undefined : newDatabase(dir);
+  const database: Record<string, string> = databasePath ? { DATABASE_PATH: databasePath } : {};
+  const env = environment({ ...database, ...command.env, ...notice, PORT: port });
   const started = await run(argv, { cwd: join(root, dir), env }, (out) =>
     /localhost:\d+/.test(out),
   );
-  const target: Target = { ...newTarget(false), noticeFile, pid: started.child.pid! };
+  const target: Target = {
+    ...newTarget(false),
+    ...{ noticeFile, databasePath, pid: started.child.pid! },
+  };
   target.log = () => readFileSync(started.file, 'utf8');
   const actual = /localhost:(\d+)/.exec(started.output)?.[1] ?? port;
   target.port = Number(actual);
@@ -261,9 +290,13 @@ async function serveHere(dir: string, command: ParsedNpm): Promise<Target> {
   const at = (path: string) => import(new URL(`../${dir}/${path}`, import.meta.url).href);
   const served = newTarget(true);
   served.noticeFile = noticeCopy(dir);
+  served.databasePath = newDatabase(dir);
   const gate = () =>
     served.open ? Promise.resolve() : new Promise<void>((go) => served.held.push(go));
   const app: Koa = await oneAtATime(async () => {
+    // From step 05 on, the app's database, opened as src/server.ts and the demo open it.
+    const { databasePath } = served;
+    const db = databasePath ? (await at('src/db.ts')).openDatabase(databasePath) : undefined;
     if (command.script === 'demo') {
       const { createApp } = await at(`pitfalls/${command.args[0]}.ts`);
       const { noticeFile } = served;
@@ -272,11 +305,17 @@ async function serveHere(dir: string, command: ParsedNpm): Promise<Target> {
         lookup: gate,
         save: gate,
         noticeFile,
+        db,
+        databasePath,
       });
     }
     const [{ createApp }, { loadConfig }] = [await at('src/app.ts'), await at('src/config.ts')];
     const notice = served.noticeFile ? { NOTICE_FILE: served.noticeFile } : {};
-    return createApp(loadConfig({ ...command.env, ...notice }, () => {}));
+    const database = databasePath ? { DATABASE_PATH: databasePath } : {};
+    return createApp({
+      ...loadConfig({ ...command.env, ...notice, ...database }, () => {}),
+      db,
+    });
   });
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
   servers.add(server);
@@ -484,10 +523,16 @@ const OLD_NODE = [
 ].join('');
 
 // npm scripts that end, run as npm runs them but without npm's own lines: each program
-// of the script in turn, mocha as a dry run. The situations change only the preflight.
+// of the script in turn (the last with the `-- args`), mocha as a dry run. The
+// situations change only the preflight. From step 05 on, the database is the server's
+// beside it, or else a new one.
 async function runScript(command: ParsedNpm, term: Terminal): Promise<string> {
   let output = '';
-  for (const [program, ...args] of scriptOf(term.dir, command.script)) {
+  const programs = scriptOf(term.dir, command.script);
+  const databasePath = term.beside ? term.beside.databasePath : newDatabase(term.dir);
+  const database: Record<string, string> = databasePath ? { DATABASE_PATH: databasePath } : {};
+  for (const [i, [program, ...script]] of programs.entries()) {
+    const args = i === programs.length - 1 ? [...script, ...command.args] : script;
     const argv =
       program === 'mocha'
         ? ['node', join(root, 'node_modules/mocha/bin/mocha.js'), ...args, '--dry-run']
@@ -504,7 +549,7 @@ async function runScript(command: ParsedNpm, term: Terminal): Promise<string> {
     if (term.situation === 'on an old Node.js' && program === 'node') {
       argv.splice(1, 0, `--import=data:text/javascript,${encodeURIComponent(OLD_NODE)}`);
     }
-    const env = environment(command.env);
+    const env = environment({ ...database, ...command.env });
     const { output: printed, child } = await run(argv, { cwd: join(root, term.dir), env });
     output += printed;
     if (child.exitCode !== 0) break;
