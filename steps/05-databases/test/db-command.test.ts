@@ -106,6 +106,25 @@ describe('npm run db', () => {
     }
   });
 
+  it('reset: all or nothing; a reset that fails half-way changes nothing', () => {
+    const { db: site, path } = testDatabaseFile();
+    site.countAdd('tea');
+    site.countVisit();
+    // Something refuses the second half (the DELETE), after the first has run.
+    changeFile(
+      path,
+      "CREATE TRIGGER keep BEFORE DELETE ON popular BEGIN SELECT RAISE(ABORT, 'kept'); END",
+    );
+    const { code, printed, failed } = db(['reset'], path);
+    expect({ code, printed, failed }).to.deep.equal({
+      code: 1,
+      printed: [`Database: ${path}`],
+      failed: ['kept'],
+    });
+    expect(inFile(path)).to.deep.equal({ visits: 1, popular: [{ item: 'tea', adds: 1 }] });
+    expect(site.countVisit()).to.equal(2); // the lock was released
+  });
+
   it('brings an older file up to date first, as the server would', () => {
     const path = databasePath();
     changeFile(path, 'PRAGMA journal_mode = WAL'); // a database file, with no tables yet
@@ -120,6 +139,10 @@ describe('npm run db', () => {
     expect(printed).to.deep.equal([`Database: ${path}`]);
     expect(failed).to.have.length(1);
     expect(failed[0]).to.match(/^Cannot open the database at ".*": file is not a database; /);
+  });
+
+  it('explains itself in its usage', () => {
+    expect(USAGE).to.match(/^usage: npm run db -- show \| reset\n/);
   });
 
   for (const args of [[], ['drop'], ['show', 'everything'], ['--help']]) {
