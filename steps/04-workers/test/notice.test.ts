@@ -57,7 +57,7 @@ describe('the site notice', () => {
     console.error = (...args: unknown[]) => logged.push(args.join(' '));
     try {
       const server = app();
-      file = folder; // a folder cannot be read as a file
+      // A folder cannot be read as a file.
       const unreadable = createApp({ env: 'test', keys: ['k'], noticeFile: folder }).callback();
       for (let i = 0; i < 3; i++) {
         const res = await request(unreadable).get('/').expect(200);

@@ -22,11 +22,9 @@ import type { Answer } from './helpers/workers.ts';
 // WORKERS=2; and the same story with WORKERS=1, or told to this step's app, which does not.
 // Every server starts once for this file, as mocha begins.
 const folder = mkdtempSync(join(tmpdir(), 'pitfalls-04-'));
-const noticeFile = (name: string, text: string) => {
-  const file = join(folder, name);
-  writeFileSync(file, text);
-  return file;
-};
+// The naive app's notice file, read by it once, at start-up.
+const naiveNotice = join(folder, 'naive.txt');
+writeFileSync(naiveNotice, 'Old notice');
 const naive = (name: string, env: Record<string, string>) => startServer(env, demo(name));
 const servers: Record<string, Server> = {};
 before(() => {
@@ -36,7 +34,7 @@ before(() => {
   servers.storeOne = naive('memory-store', {});
   servers.noticeNaive = naive('notice-at-startup', {
     WORKERS: '2',
-    NOTICE_FILE: noticeFile('naive.txt', 'Old notice'),
+    NOTICE_FILE: naiveNotice,
   });
   servers.step = stepWithTwoWorkers().server; // this step's app, shared with other files
 });
@@ -126,7 +124,7 @@ describe('step 04, pitfalls', function () {
     it('naive: an edit does not show, and a restarted worker differs from the others', async () => {
       const server = servers.noticeNaive;
       const url = await server.url();
-      writeFileSync(join(folder, 'naive.txt'), 'New notice');
+      writeFileSync(naiveNotice, 'New notice');
       const before = await fromEveryWorker(() => fresh(url));
       expect(new Set(before.map(noticeIn))).to.deep.equal(new Set(['Old notice']));
 

@@ -64,7 +64,7 @@ describe('the site notice', () => {
     console.error = (...args: unknown[]) => logged.push(args.join(' '));
     try {
       const server = app();
-      file = folder; // a folder cannot be read as a file
+      // A folder cannot be read as a file.
       const unreadable = createApp({
         env: 'test',
         db: testDatabase(),

@@ -36,6 +36,8 @@ function whenMatches(
     };
     source.on('data', check).once('close', closed);
     check();
+    // Closed before we started listening (a server that died at once): say so now.
+    if ((source as { closed?: boolean }).closed) closed();
   });
 }
 
