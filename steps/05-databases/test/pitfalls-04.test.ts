@@ -10,9 +10,12 @@ import {
   csrfIn,
   fresh,
   fromEveryWorker,
+  inTurn,
   killWorker,
   noticeIn,
+  pidsOf,
   stepWithTwoWorkers,
+  visitsIn,
   waitUntil,
 } from './helpers/workers.ts';
 import type { Answer } from './helpers/workers.ts';
@@ -21,13 +24,14 @@ import type { Answer } from './helpers/workers.ts';
 // processes started by the step's own primary (src/cluster.ts), misbehaving with
 // WORKERS=2; and the same story with WORKERS=1, or told to this step's app, which does not.
 // Every server starts once for this file, as mocha begins.
-const folder = mkdtempSync(join(tmpdir(), 'pitfalls-04-'));
-// The naive app's notice file, read by it once, at start-up.
-const naiveNotice = join(folder, 'naive.txt');
-writeFileSync(naiveNotice, 'Old notice');
+let folder: string;
+let naiveNotice: string; // the naive app's notice file, read by it once, at start-up
 const naive = (name: string, env: Record<string, string>) => startServer(env, demo(name));
 const servers: Record<string, Server> = {};
 before(() => {
+  folder = mkdtempSync(join(tmpdir(), 'pitfalls-04-'));
+  naiveNotice = join(folder, 'naive.txt');
+  writeFileSync(naiveNotice, 'Old notice');
   servers.visitsTwo = naive('visits-counter', { WORKERS: '2' });
   servers.visitsOne = naive('visits-counter', {});
   servers.storeTwo = naive('memory-store', { WORKERS: '2' });
@@ -48,18 +52,9 @@ after(async () => {
   );
 });
 
-const visitsIn = (answer: Answer) =>
-  Number(/Visits to this site: (\d+)/.exec(answer.text)?.[1]);
 const cartIn = (answer: Answer) => /Cart: (.*)/.exec(answer.text)?.[1];
 const storedIn = (answer: Answer) =>
   Number(/Sessions in this process's memory: (\d+)/.exec(answer.text)?.[1]);
-const pidsOf = (answers: Answer[]) => new Set(answers.map((answer) => answer.servedBy));
-// `count` requests, one after another, each on a connection of its own.
-async function inTurn(count: number, send: () => Promise<Answer>) {
-  const answers: Answer[] = [];
-  for (let i = 0; i < count; i++) answers.push(await send());
-  return answers;
-}
 
 describe('step 04, pitfalls', function () {
   this.timeout(20_000); // on a busy machine, starting processes can take a while

@@ -23,6 +23,7 @@ import {
   inParallel,
   inTurn,
   killWorker,
+  pidsOf,
   popularIn,
   stepWithTwoWorkers,
   visitsIn,
@@ -53,7 +54,6 @@ after(async () => {
   );
 });
 
-const pidsOf = (answers: Answer[]) => new Set(answers.map((answer) => answer.servedBy));
 // The naive app's popular list, as its plain-text page shows it.
 const naiveListIn = (answer: Answer) => /^Popular with everyone: (.*)$/m.exec(answer.text)?.[1];
 const hasSqlite3 = () => {

@@ -82,6 +82,8 @@ export class Visitor {
 
 // What the step's pages and the naive apps' plain-text pages show.
 export const countIn = (answer: Answer) => Number(/Count: (\d+)/.exec(answer.text)?.[1]);
+export const visitsIn = (answer: { text: string }) =>
+  Number(/Visits to this site: (\d+)/.exec(answer.text)?.[1]);
 export const csrfIn = (answer: Answer) =>
   /name="_csrf" value="([^"]+)"/.exec(answer.text)?.[1] ?? '';
 export const noticeIn = (answer: Answer) =>
@@ -96,6 +98,16 @@ export async function fromEveryWorker(send: () => Promise<Answer>, count = 2) {
     if (answers.length === 20) throw new Error(`20 answers, not from ${count} workers`);
     answers.push(await send());
   }
+  return answers;
+}
+
+// The workers that served `answers`.
+export const pidsOf = (answers: Answer[]) => new Set(answers.map((answer) => answer.servedBy));
+
+// `count` requests, one after another.
+export async function inTurn(count: number, send: () => Promise<Answer>) {
+  const answers: Answer[] = [];
+  for (let i = 0; i < count; i++) answers.push(await send());
   return answers;
 }
 

@@ -8,14 +8,23 @@ import { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../../src/db.ts';
 import type { SiteDatabase } from '../../src/db.ts';
 
-const folder = mkdtempSync(join(tmpdir(), 'tutorial-db-'));
+// The tests' temporary folder (their databases, and files such as a notice), made when
+// first needed, so importing this file makes nothing, and removed after the run.
+let folder: string | undefined;
+export const testFolder = () => (folder ??= mkdtempSync(join(tmpdir(), 'tutorial-test-')));
+function removeFolder() {
+  if (folder) rmSync(folder, { recursive: true, force: true });
+  folder = undefined;
+}
+// Should mocha stop without its hooks (an error outside any test), nothing is left.
+process.on('exit', removeFolder);
 let made = 0;
 let inTest = false;
 const forThisTest: { db: SiteDatabase; path: string }[] = [];
 const forTheRun: { db: SiteDatabase; path: string }[] = [];
 
 // A new path in the temporary folder (for tests that open the file themselves).
-export const databasePath = () => join(folder, `site-${++made}.sqlite`);
+export const databasePath = () => join(testFolder(), `site-${++made}.sqlite`);
 
 export function testDatabase(options?: { busyTimeout?: number }): SiteDatabase {
   return testDatabaseFile(options).db;
@@ -76,6 +85,6 @@ export const mochaHooks = {
   },
   afterAll() {
     remove(forTheRun);
-    rmSync(folder, { recursive: true, force: true });
+    removeFolder();
   },
 };

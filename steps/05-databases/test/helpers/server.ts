@@ -4,12 +4,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { setPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databasePath } from './database.ts';
 
 const stepDir = fileURLToPath(new URL('../..', import.meta.url));
 // The repository's shared/ folder (for shared/demo.ts): above the step, however deep the
@@ -25,20 +26,8 @@ export const demo = (name: string) => [join(sharedDir(), 'demo.ts'), name];
 const running = new Set<ChildProcess>();
 const sockets = new Set<Socket>();
 
-// Every server gets a database file of its own unless a test names one (DATABASE_PATH),
-// never the step's data/site.sqlite: in a temporary folder, made when the first server
-// starts and removed by cleanUp() (or when this process ends), whatever the tests did.
-let databases: string | undefined;
-let made = 0;
-function newDatabasePath() {
-  databases ??= mkdtempSync(join(tmpdir(), 'server-databases-'));
-  return join(databases, `site-${++made}.sqlite`);
-}
-function removeDatabases() {
-  if (databases) rmSync(databases, { recursive: true, force: true });
-  databases = undefined;
-}
-
+// Every server gets a database file of its own (in the tests' temporary folder, see
+// database.ts) unless a test names one (DATABASE_PATH): never the step's data/site.sqlite.
 // Node 22 prints this when a process loads node:sqlite (24 and later do not): not the
 // server's own output, so the tests leave it out of what they compare.
 const SQLITE_WARNING =
@@ -90,10 +79,10 @@ export function startServer(env: Record<string, string>, script = ['src/server.t
     WORKERS: undefined,
     NOTICE_FILE: undefined,
   };
-  const databasePath = env.DATABASE_PATH ?? newDatabasePath();
+  const database = env.DATABASE_PATH ?? databasePath();
   const child = spawn(process.execPath, script, {
     cwd: stepDir,
-    env: { ...compileCache, ...inherited, PORT: '0', DATABASE_PATH: databasePath, ...env },
+    env: { ...compileCache, ...inherited, PORT: '0', DATABASE_PATH: database, ...env },
     detached: process.platform !== 'win32',
   });
   running.add(child);
@@ -121,7 +110,7 @@ export function startServer(env: Record<string, string>, script = ['src/server.t
   return {
     child,
     output,
-    databasePath, // the file it opens: a test may look inside, or change it
+    databasePath: database, // the file it opens: a test may look inside, or change it
     // The pids of the workers it has started so far, in order (none without WORKERS).
     workers: () =>
       [...output.stdout.matchAll(/^Worker (\d+) started$/gm)].map(([, pid]) => +pid),
@@ -146,20 +135,15 @@ function kill(child: ChildProcess) {
 
 // Should this process end without running the `after` hook (mocha stopped by an error
 // outside any test), no server outlives it.
-process.on('exit', () => {
-  running.forEach(kill);
-  removeDatabases();
-});
+process.on('exit', () => running.forEach(kill));
 
 // For an `after` hook: ends every server still running (workers included) and every raw
-// connection still open, and removes the servers' database files, whether their tests
-// passed or failed.
+// connection still open, whether their tests passed or failed.
 export async function cleanUp() {
   sockets.forEach((socket) => socket.destroy());
   const exits = [...running].map((child) => once(child, 'exit'));
   running.forEach(kill);
   await Promise.all(exits);
-  removeDatabases();
 }
 
 // Whether a process is still running (signal 0 checks without sending anything). On

@@ -1,11 +1,11 @@
 // Requests as the tests of several workers need them: each on a new connection of its
 // own. node:cluster hands out connections, not requests (round-robin on Linux and macOS),
 // so a client that keeps its connection alive, as browsers do, stays with one worker.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testFolder } from './database.ts';
 import { startServer } from './server.ts';
 import type { Server } from './server.ts';
 
@@ -17,9 +17,7 @@ import type { Server } from './server.ts';
 let twoWorkers: { server: Server; noticeFile: string } | undefined;
 export function stepWithTwoWorkers() {
   if (!twoWorkers) {
-    const folder = mkdtempSync(join(tmpdir(), 'notice-'));
-    process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
-    const noticeFile = join(folder, 'notice.txt');
+    const noticeFile = join(testFolder(), 'notice.txt');
     writeFileSync(noticeFile, 'Old notice');
     twoWorkers = { server: startServer({ WORKERS: '2', NOTICE_FILE: noticeFile }), noticeFile };
   }
@@ -112,6 +110,9 @@ export async function fromEveryWorker(send: () => Promise<Answer>, count = 2) {
   }
   return answers;
 }
+
+// The workers that served `answers`.
+export const pidsOf = (answers: Answer[]) => new Set(answers.map((answer) => answer.servedBy));
 
 // `count` requests, one after another.
 export async function inTurn(count: number, send: () => Promise<Answer>) {
