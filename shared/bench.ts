@@ -155,6 +155,19 @@ const SERVER_SETUPS: ServerSetup[] = [
   { step: '05-databases', env: { WORKERS: '1' } },
   { step: '05-databases', env: { WORKERS: '2' } },
 ];
+// Every setting the steps read (src/config.ts), and Redis's from step 06.
+const APP_SETTINGS = [
+  'NODE_ENV',
+  'PORT',
+  'SESSION_KEYS',
+  'SECURE_COOKIES',
+  'TRUST_PROXY',
+  'SHUTDOWN_TIMEOUT',
+  'WORKERS',
+  'NOTICE_FILE',
+  'DATABASE_PATH',
+  'REDIS_URL',
+];
 const PRODUCTION = {
   NODE_ENV: 'production', // templates compiled once; no development warnings
   SESSION_KEYS: 'a key for the benchmark only',
@@ -201,7 +214,14 @@ const endGroup = (child: ChildProcess) => {
     // already gone
   }
 };
-process.on('exit', () => servers.forEach(endGroup));
+// From step 05 on, each server gets a new database in this folder, never the step's own;
+// made when first needed, and removed with the servers, however the bench ends.
+let databases: string | undefined;
+let made = 0;
+process.on('exit', () => {
+  servers.forEach(endGroup);
+  if (databases) rmSync(databases, { recursive: true, force: true });
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => process.exit(130));
 
@@ -215,13 +235,14 @@ interface Running {
 
 // Starts a step's server (pinned to `cpus` if given) and waits until it serves.
 async function startServer(setup: ServerSetup, cpus?: string): Promise<Running> {
-  const env = { ...process.env, WORKERS: undefined, NOTICE_FILE: undefined };
-  // From step 05 on, a new database for this server alone, removed when it stops.
+  // Only the settings below and the setup's: none a shell may have set for itself.
+  const env = { ...process.env };
+  for (const name of APP_SETTINGS) delete env[name];
   const stepDir = `${root}/steps/${setup.step}`;
-  const folder = existsSync(`${stepDir}/src/db.ts`)
-    ? mkdtempSync(join(tmpdir(), 'bench-'))
-    : undefined;
-  const database = folder ? { DATABASE_PATH: join(folder, 'site.sqlite') } : {};
+  databases ??= mkdtempSync(join(tmpdir(), 'bench-'));
+  const database = existsSync(`${stepDir}/src/db.ts`)
+    ? { DATABASE_PATH: join(databases, `site-${++made}.sqlite`) }
+    : {};
   const [program, ...args] = pinned(cpus, [process.execPath, 'src/server.ts']);
   const child = spawn(program, args, {
     cwd: stepDir,
@@ -230,7 +251,6 @@ async function startServer(setup: ServerSetup, cpus?: string): Promise<Running> 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   servers.add(child);
-  if (folder) child.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -564,7 +584,7 @@ async function medianTime(cwd: string, env: NodeJS.ProcessEnv, runs: number) {
     times.push(await time(cwd, env));
     process.stderr.write('.');
   }
-  return `${(times.sort((a, b) => a - b)[Math.floor(runs / 2)] / 1000).toFixed(2)} s`;
+  return `${(median(times, (t) => t) / 1000).toFixed(2)} s`;
 }
 
 async function benchTests(runs: number) {
