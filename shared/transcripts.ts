@@ -59,8 +59,18 @@ const began = performance.now();
 const children = new Set<ChildProcess>();
 const servers = new Set<Server>();
 const scratch = mkdtempSync(join(tmpdir(), 'transcripts-'));
+// Each runs as the leader of a process group of its own: killing the group ends a
+// server's workers with it.
+function endGroup(child: ChildProcess) {
+  try {
+    if (child.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    // already gone
+  }
+}
 process.on('exit', () => {
-  children.forEach((child) => child.kill('SIGKILL'));
+  children.forEach(endGroup);
   rmSync(scratch, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
@@ -72,8 +82,8 @@ setTimeout(() => {
 // The dry runs below import the steps' tests, which refuse a CHROMIUM_PATH that names
 // nothing: that is the browser tests' business, not the guide's.
 delete process.env.CHROMIUM_PATH;
-// A test file may make a temporary folder as it is imported (its `after` hook, which a
-// dry run skips, would remove it): here, every temporary file goes in the scratch folder.
+// Whatever the commands and servers run here make in the temporary folder (such as
+// page-views' database) goes in the scratch folder, removed when this script ends.
 for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = scratch;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -223,6 +233,7 @@ function run(
   const child = spawn(program === 'node' ? process.execPath : program, args, {
     ...options,
     stdio,
+    detached: process.platform !== 'win32',
   });
   closeSync(fd);
   children.add(child);
@@ -772,17 +783,9 @@ try {
     server.closeAllConnections();
     server.close();
   }
-  // Every process started is ended, and waited for: none outlives the check. Workers end
-  // with their primary; they are killed first all the same.
-  for (const target of await Promise.all([...started.values()].map((t) => t.catch(() => null))))
-    for (const pid of target ? workersOf(target) : [])
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+  // Every process started (workers too) is ended, and waited for: none outlives the check.
   const ended = [...children].map((child) => new Promise((end) => child.once('exit', end)));
-  children.forEach((child) => child.kill('SIGKILL'));
+  children.forEach(endGroup);
   await Promise.all(ended);
 }
 
