@@ -1,0 +1,54 @@
+// NAIVE, DO NOT COPY. A session store in SQLite that ignores the maxAge koa-session
+// passes: the in-memory store's flaw (step 04), on disk. koa-session itself refuses a
+// session whose time is up, so nobody sees an expired one; but its row stays for good,
+// and every visitor without a cookie (every bot, every private window) adds one more.
+// (Plain-text pages keep the demonstration short.)
+import { DatabaseSync } from 'node:sqlite';
+import Koa from 'koa';
+import createSession from 'koa-session';
+import { servedBy } from '../src/served-by.ts';
+import { SESSION_COOKIE } from '../src/session.ts';
+
+// #region naive
+function foreverStore(db: DatabaseSync) {
+  db.exec('CREATE TABLE IF NOT EXISTS forever_sessions (id TEXT PRIMARY KEY, data TEXT)');
+  const get = db.prepare('SELECT data FROM forever_sessions WHERE id = ?');
+  const set = db.prepare('INSERT OR REPLACE INTO forever_sessions (id, data) VALUES (?, ?)');
+  const destroy = db.prepare('DELETE FROM forever_sessions WHERE id = ?');
+  return {
+    get: async (id: string) => {
+      const row = get.get(id) as { data: string } | undefined;
+      return row && JSON.parse(row.data);
+    },
+    set: async (id: string, session: object) => void set.run(id, JSON.stringify(session)),
+    destroy: async (id: string) => void destroy.run(id),
+  };
+}
+// #endregion naive
+
+export function createApp({
+  databasePath,
+  keys,
+  maxAge = 24 * 60 * 60 * 1000,
+}: {
+  databasePath: string;
+  keys: string[];
+  maxAge?: number; // how long a cookie lasts, in ms
+}): Koa {
+  const db = new DatabaseSync(databasePath);
+  const store = foreverStore(db);
+  const rows = db.prepare('SELECT count(*) AS rows FROM forever_sessions');
+  const app = new Koa({ keys });
+  app.use(servedBy());
+  app.use(async (ctx, next) => {
+    await next(); // once the session is saved
+    ctx.body += `Sessions kept: ${(rows.get() as { rows: number }).rows}\n`;
+  });
+  app.use(createSession({ key: SESSION_COOKIE, maxAge, store }, app));
+  app.use((ctx) => {
+    const session = ctx.session as { counter?: number };
+    session.counter = (session.counter ?? 0) + 1;
+    ctx.body = `Count: ${session.counter}\n`;
+  });
+  return app;
+}

@@ -1,0 +1,99 @@
+import type Koa from 'koa';
+import createSession from 'koa-session';
+import type { Middleware } from 'koa';
+import type { FlashQueues } from './flash.ts';
+import type { SessionStore } from './stores/store.ts';
+
+// What this app keeps in a visitor's session. It stays on the server, in the store; the
+// cookie carries only the session's id. The cart is kept beside it (src/stores/).
+export interface SessionData {
+  counter?: number;
+  csrf?: string;
+  flash?: FlashQueues;
+}
+
+// koa-session 7 adds ctx.session but does not type it: the data, and what of koa-session's
+// own this app uses. `externalKey` is the session's id, the key in the store (it keeps
+// the old id after regenerate()). It is null only after `ctx.session = null`.
+declare module 'koa' {
+  interface DefaultContext {
+    session:
+      | (SessionData & {
+          readonly externalKey: string;
+          manuallyCommit(): Promise<void> | undefined;
+          regenerate(): Promise<void>;
+        })
+      | null;
+  }
+}
+
+// #region shape
+// A session in the store was written by this app, but perhaps by an older version of
+// it, or by a bug: check the shape once, as the session is loaded, so that no view has to. A session in any other shape is dropped (the visitor starts
+// afresh) rather than half-trusted.
+const strings = (value: unknown) =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string');
+const fields = new Map<string, (value: unknown) => boolean>([
+  ['counter', (value) => Number.isSafeInteger(value) && (value as number) >= 0],
+  ['csrf', (value) => typeof value === 'string'],
+  ['flash', (value) => isRecord(value) && Object.values(value).every(strings)],
+  ['_expire', Number.isFinite], // koa-session's own: when the cookie expires
+  ['_maxAge', Number.isFinite],
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isSessionData(data: unknown): data is SessionData {
+  return (
+    isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value))
+  );
+}
+// #endregion shape
+
+// The cookie's name. Its signature travels in a second cookie, `tutorial.session.sig`.
+// Over HTTPS the name starts with `__Host-`: browsers then accept it only if it is
+// Secure, has Path=/ and no Domain, so a page on a sibling subdomain cannot plant a
+// session of its own choosing under this name.
+export const SESSION_COOKIE = 'tutorial.session';
+export const sessionCookieName = (secure: boolean) =>
+  secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+
+// #region sessions
+// With a `store`, the cookie holds only the session's id (crypto.randomUUID(), signed as
+// before) and the data stays on the server: koa-session calls store.get(id) before the
+// request and store.set(id, session) after it, when the session changed. Without a store
+// (as some of the earlier steps' pitfalls still use it), the session is in the cookie.
+export function sessions(
+  app: Koa,
+  { secure = false, store }: { secure?: boolean; store?: SessionStore } = {},
+): Middleware {
+  const session = createSession(
+    {
+      key: sessionCookieName(secure),
+      store, // the session on the server, the cookie only its id
+      maxAge: 24 * 60 * 60 * 1000, // one day from the last change; the browser then forgets it
+      httpOnly: true, // page scripts cannot read it, so injected script cannot steal it
+      sameSite: 'lax', // not sent with other sites' form posts: a first defence against CSRF
+      secure, // HTTPS only; behind a TLS-terminating proxy also set app.proxy
+      signed: true, // an HMAC with app.keys: a made-up id is refused before the store is asked
+      valid: (_ctx, data) => isSessionData(data),
+      autoCommit: false, // saved below, and only when the request should change anything
+    },
+    app,
+  );
+
+  return function sessions(ctx, next) {
+    // A page that can read the session is about one visitor: no shared cache (a proxy,
+    // a CDN) may keep it and hand it to the next visitor.
+    ctx.set('Cache-Control', 'no-store');
+    return session(ctx, async () => {
+      await next();
+      // A HEAD request (a link checker, a preview) changes nothing: no visit counted, no
+      // message used up, no cookie sent. A request that failed (it threw) is not saved.
+      if (ctx.method !== 'HEAD') await ctx.session?.manuallyCommit();
+    });
+  };
+}
+// #endregion sessions

@@ -1,0 +1,76 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { createApp } from '../src/app.ts';
+import { testDatabase } from './helpers/database.ts';
+import { launchBrowser } from './helpers/browser.ts';
+
+// What a learner's browser does: fill in the form, follow the redirect, see the message
+// once. Runs when a Chromium is installed (see helpers/browser.ts); CI requires it.
+describe('the cart in a real browser', function () {
+  this.timeout(30_000);
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  // A fresh context (its own cookies, like a new private window) for each test.
+  const newPage = async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    return context.newPage();
+  };
+  let server: Server;
+  let home: string;
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    server = createApp({ env: 'test', db: testDatabase(), keys: ['test key'] }).listen(
+      0,
+      '127.0.0.1',
+    );
+    await once(server, 'listening');
+    home = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    server?.close();
+  });
+
+  it('adds an item with the form, shows the message once, and keeps the item', async () => {
+    const page = await newPage();
+    await page.goto(home);
+    await page.getByLabel('Item').fill('Earl Grey <b>tea</b>');
+    await Promise.all([
+      page.waitForURL(home),
+      page.getByRole('button', { name: 'Add' }).click(),
+    ]);
+
+    expect(await page.locator('h1').textContent()).to.equal('Hi Home View'); // the redirect's page
+    expect(await page.getByRole('status').textContent({ timeout: 2000 })).to.equal(
+      'Added “Earl Grey <b>tea</b>” to your cart.',
+    );
+    expect(await page.locator('#cart li').allTextContents()).to.deep.equal([
+      'Earl Grey <b>tea</b>',
+    ]);
+
+    await page.reload();
+    expect(await page.getByRole('status').count()).to.equal(0);
+    expect(await page.locator('#cart li').allTextContents()).to.deep.equal([
+      'Earl Grey <b>tea</b>',
+    ]);
+  });
+
+  it('shows an error for an empty item and adds nothing', async () => {
+    const page = await newPage();
+    await page.goto(home);
+    await page.getByLabel('Item').fill('   '); // spaces pass the browser's `required`
+    await Promise.all([
+      page.waitForURL(home),
+      page.getByRole('button', { name: 'Add' }).click(),
+    ]);
+    expect(await page.getByRole('alert').textContent({ timeout: 2000 })).to.equal(
+      'Enter an item to add.',
+    );
+    expect(await page.locator('#cart').textContent()).to.equal('Your cart is empty.');
+  });
+});

@@ -1,0 +1,275 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { accessSync, chmodSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { DatabaseUnavailable, MIGRATIONS, openDatabase } from '../src/db.ts';
+import type { SiteDatabase } from '../src/db.ts';
+
+// Every test gets a folder of its own under the system's temporary folder, removed after
+// the test whether it passed or not. Connections are closed first, so nothing is left open.
+const DB_MODULE = new URL('../src/db.ts', import.meta.url).href;
+let dir: string;
+let file: string;
+let opened: { close(): void }[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'db-test-'));
+  file = join(dir, 'site.db');
+  opened = [];
+});
+
+afterEach(() => {
+  for (const db of opened) {
+    try {
+      db.close();
+    } catch {
+      // already closed by the test
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function open(options?: { busyTimeout?: number }): SiteDatabase {
+  const db = openDatabase(file, options);
+  opened.push(db);
+  return db;
+}
+
+// A plain connection of our own, to look inside the file or to hold its lock.
+function connect(): DatabaseSync {
+  const db = new DatabaseSync(file);
+  opened.push(db);
+  return db;
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pragma = (name: string) => Object.values(connect().prepare(`PRAGMA ${name}`).get()!)[0];
+
+// Runs `code` as an ES module in a new Node process. `onLine` sees each line it prints;
+// the promise settles when the process ends, with everything it printed.
+function runNode(code: string, onLine: (line: string) => void = () => {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      chunk.split('\n').filter(Boolean).forEach(onLine);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      status === 0 ? resolve(stdout) : reject(new Error(`child exited ${status}: ${stderr}`)),
+    );
+  });
+}
+
+describe('openDatabase', () => {
+  it('creates the file and its folder, with every migration applied, in WAL mode', () => {
+    file = join(dir, 'data', 'deeper', 'site.db');
+    open();
+    expect(pragma('user_version')).to.equal(MIGRATIONS.length);
+    expect(pragma('journal_mode')).to.equal('wal');
+  });
+
+  it('opening the same file again migrates nothing and keeps the data', () => {
+    const first = open();
+    first.countVisit();
+    first.countAdd('tea');
+    first.close();
+    const again = open();
+    expect(pragma('user_version')).to.equal(MIGRATIONS.length);
+    expect(again.visits()).to.equal(1);
+    expect(again.popular()).to.deep.equal([{ item: 'tea', adds: 1 }]);
+  });
+
+  // Two processes wait for the same instant, open the file together, and count a visit.
+  async function openInTwoProcesses(): Promise<string[]> {
+    const code = `
+      import { openDatabase } from ${JSON.stringify(DB_MODULE)};
+      while (Date.now() < ${Date.now() + 300});
+      const db = openDatabase(${JSON.stringify(file)});
+      console.log(db.countVisit());
+      db.close();`;
+    const outputs = await Promise.all([runNode(code), runNode(code)]);
+    return outputs.map((out) => out.trim()).sort();
+  }
+
+  it('lets two processes create the same file at the same moment: both start', async function () {
+    this.timeout(10_000);
+    expect(await openInTwoProcesses()).to.deep.equal(['1', '2']);
+    expect(pragma('user_version')).to.equal(MIGRATIONS.length);
+  });
+
+  it('migrates once when two processes find an empty database at the same moment', async function () {
+    this.timeout(10_000);
+    connect().exec('PRAGMA journal_mode = WAL'); // a database already, with no tables yet
+    expect(await openInTwoProcesses()).to.deep.equal(['1', '2']);
+    expect(pragma('user_version')).to.equal(MIGRATIONS.length);
+  });
+
+  it('refuses a folder it cannot create, in one line that says what to fix', () => {
+    writeFileSync(join(dir, 'plain-file'), '');
+    file = join(dir, 'plain-file', 'site.db');
+    expect(() => open()).to.throw(
+      /^Cannot open the database at ".*plain-file\/site\.db": .+; set DATABASE_PATH to a file in a folder you can write$/,
+    );
+  });
+
+  it('refuses a file that is not a database, and says what to do about it', () => {
+    writeFileSync(file, 'these bytes are not a database '.repeat(100));
+    expect(() => open()).to.throw(
+      /^Cannot open the database at ".*": file is not a database; move the damaged file away, or set DATABASE_PATH to another file$/,
+    );
+  });
+
+  it('refuses a read-only file at start-up rather than failing on the first visit', function () {
+    open().close();
+    chmodSync(file, 0o444);
+    if (writable(file)) this.skip(); // running as root, which ignores file permissions
+    expect(() => open()).to.throw(
+      /^Cannot open the database at ".*": attempt to write a readonly database; set DATABASE_PATH/,
+    );
+  });
+
+  it('refuses a file whose schema is newer than this code, and leaves it as it was', () => {
+    const newer = connect();
+    newer.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
+    expect(() => open()).to.throw(
+      new RegExp(`: its schema ${MIGRATIONS.length + 1} is newer than this code; `),
+    );
+    expect(pragma('user_version')).to.equal(MIGRATIONS.length + 1);
+    newer.exec('BEGIN IMMEDIATE'); // nobody was left holding the lock: the transaction ended
+    newer.exec('ROLLBACK');
+  });
+
+  it('accepts a busyTimeout of 0 and refuses one that is not a whole number', () => {
+    expect(() => open({ busyTimeout: 0 })).not.to.throw();
+    expect(() => open({ busyTimeout: 1.5 })).to.throw(TypeError, /busyTimeout/);
+    expect(() => open({ busyTimeout: -1 })).to.throw(TypeError, /busyTimeout/);
+  });
+});
+
+describe('visits', () => {
+  it('starts at 0; countVisit counts each visit and returns the new count', () => {
+    const db = open();
+    expect(db.visits()).to.equal(0);
+    expect([db.countVisit(), db.countVisit(), db.countVisit()]).to.deep.equal([1, 2, 3]);
+    expect(db.visits()).to.equal(3);
+  });
+});
+
+describe('popular items', () => {
+  it('lists the most added first, and items added as often in alphabetical order', () => {
+    const db = open();
+    for (const item of ['pear', 'apple', 'tea', 'tea', 'fig', 'fig', 'tea']) db.countAdd(item);
+    expect(db.popular()).to.deep.equal([
+      { item: 'tea', adds: 3 },
+      { item: 'fig', adds: 2 },
+      { item: 'apple', adds: 1 },
+      { item: 'pear', adds: 1 },
+    ]);
+  });
+
+  it('lists at most 5 unless asked for another number', () => {
+    const db = open();
+    for (const item of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) db.countAdd(item);
+    expect(db.popular().map((row) => row.item)).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
+    expect(db.popular(2)).to.have.length(2);
+    expect(db.popular(10)).to.have.length(7);
+  });
+
+  it("stores and returns the visitor's text as it was, SQL and HTML included", () => {
+    const db = open();
+    const items = [`it's "quoted"`, `'); DROP TABLE popular; --`, '<script>alert(1)</script>'];
+    for (const item of items) db.countAdd(item);
+    expect(db.popular().map((row) => row.item)).to.have.members(items);
+  });
+
+  it('stores a NUL character byte for byte', () => {
+    open().countAdd('a\0b');
+    const stored = connect()
+      .prepare('SELECT hex(CAST(item AS BLOB)) AS hex FROM popular')
+      .get();
+    expect(stored?.hex).to.equal('610062');
+  });
+
+  it('returns a NUL character as it was stored (Node 24 and later)', function () {
+    // Node 22 stores it, but cuts the text at the NUL when it reads it back ("a").
+    if (Number(process.versions.node.split('.')[0]) < 24) this.skip();
+    const db = open();
+    db.countAdd('a\0b');
+    expect(db.popular()).to.deep.equal([{ item: 'a\0b', adds: 1 }]);
+  });
+});
+
+describe('when another connection holds the write lock', () => {
+  it('with busyTimeout 0, a write fails at once with DatabaseUnavailable (503)', () => {
+    const db = open({ busyTimeout: 0 });
+    const holder = connect();
+    holder.exec('BEGIN IMMEDIATE');
+    let caught: unknown;
+    try {
+      db.countVisit();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).to.be.instanceOf(DatabaseUnavailable);
+    const error = caught as DatabaseUnavailable;
+    expect(error).to.include({ status: 503, expose: true });
+    expect(error.message).to.equal(
+      'The database is busy or unavailable; please try again in a moment.',
+    );
+    expect(error.cause).to.include({ code: 'ERR_SQLITE_ERROR', errcode: 5 });
+    holder.exec('ROLLBACK');
+    expect(db.countVisit()).to.equal(1);
+  });
+
+  it('still reads: in WAL mode a writer does not block readers', () => {
+    const db = open({ busyTimeout: 0 });
+    db.countVisit();
+    const holder = connect();
+    holder.exec('BEGIN IMMEDIATE');
+    holder.exec('UPDATE site_counts SET visits = 100');
+    expect(db.visits()).to.equal(1); // the last committed value
+    holder.exec('COMMIT');
+    expect(db.visits()).to.equal(100);
+  });
+
+  it('waits for the lock, up to busyTimeout, and then writes', async function () {
+    this.timeout(10_000);
+    const db = open({ busyTimeout: 1000 });
+    // Another process takes the lock, counts a visit, and commits 100 ms later. This one
+    // cannot release it: a DatabaseSync call blocks the whole process while it waits.
+    const code = `
+      import { DatabaseSync } from 'node:sqlite';
+      const db = new DatabaseSync(${JSON.stringify(file)});
+      db.exec('BEGIN IMMEDIATE');
+      db.exec('UPDATE site_counts SET visits = visits + 1');
+      console.log('locked');
+      setTimeout(() => db.exec('COMMIT'), 100);`;
+    let sawLock!: () => void;
+    const locked = new Promise<void>((resolve) => (sawLock = resolve));
+    const exited = runNode(code, (line) => line === 'locked' && sawLock());
+    await Promise.race([locked, exited]);
+    expect(db.countVisit()).to.equal(2); // blocks until the other commits: its visit, then ours
+    await exited;
+  });
+
+  it('leaves other SQLite errors as they are: a bug is a 500, not a 503', () => {
+    const db = open();
+    expect(() => db.popular(1.5))
+      .to.throw(Error)
+      .that.satisfies((error: unknown) => !(error instanceof DatabaseUnavailable));
+  });
+});

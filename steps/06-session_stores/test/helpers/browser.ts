@@ -1,0 +1,66 @@
+// A real browser for the tests that need one: Chromium driven by playwright-core.
+// Playwright's own browser download is not used; point CHROMIUM_PATH at any Chromium
+// or Chrome, or install Debian's (apt-get install chromium).
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+
+// An environment switch: unset, empty, `0`, `false` or `no` mean no.
+const on = (name: string) => !/^(|0|false|no)$/i.test(process.env[name]?.trim() ?? '');
+
+// CHROMIUM_PATH, when set, must name a browser that exists: a typo should not quietly
+// fall back to another browser, or skip the tests.
+const chosen = process.env.CHROMIUM_PATH;
+if (chosen && !existsSync(chosen)) {
+  throw new Error(
+    `CHROMIUM_PATH is set to ${chosen}, which does not exist; fix it or unset it`,
+  );
+}
+const candidates = [
+  chosen,
+  '/usr/bin/chromium', // Debian and Ubuntu packages
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+];
+const executablePath = candidates.find((path) => path && existsSync(path));
+
+let launched: Promise<Browser> | undefined;
+
+// Call from a mocha `before` hook. Without a browser (or with SKIP_BROWSER=1, for a
+// quick run) the suite is skipped and reported as pending, unless REQUIRE_BROWSER is
+// set, as CI does: then a missing browser fails. Every suite shares one browser, and
+// gets a context of its own from it (its own cookies): starting Chromium takes a while.
+export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
+  if (!executablePath || (on('SKIP_BROWSER') && !on('REQUIRE_BROWSER'))) {
+    if (on('REQUIRE_BROWSER')) {
+      throw new Error('REQUIRE_BROWSER is set but no Chromium was found; set CHROMIUM_PATH');
+    }
+    context.skip();
+  }
+  // Imported only when needed: loading playwright-core takes most of a second.
+  launched ??= import('playwright-core').then(({ chromium }) =>
+    chromium.launch({
+      executablePath,
+      // Headless, no sandbox (tests may run as root), and no calls home to Google.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    }),
+  );
+  return launched;
+}
+
+// A mocha root hook (this file is in .mocharc.json's "require"): the shared browser
+// closes once, when the whole run is over.
+export const mochaHooks = {
+  async afterAll() {
+    await (await launched)?.close();
+  },
+};

@@ -1,0 +1,27 @@
+// Form helpers for the functional tests: what a browser does when a visitor submits
+// the home page's form.
+import type { Agent, Response } from 'supertest';
+
+// The CSRF token in a page's form.
+export const csrfFrom = (res: Response) =>
+  /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1] ?? '';
+
+// Loads the home page for its token, then posts `item` as the form would (without
+// following the redirect).
+export async function addItem(visitor: Agent, item: string) {
+  const page = await visitor.get('/');
+  return visitor
+    .post('/items')
+    .type('form')
+    .send({ _csrf: csrfFrom(page), item });
+}
+
+// What a page shows: its flash messages, and the items in its cart.
+export const flashes = (res: { text: string }) =>
+  [...res.text.matchAll(/<p class="flash flash-(\w+)" role="\w+">(.*?)<\/p>/g)].map(
+    ([, queue, text]) => `${queue}: ${text}`,
+  );
+export const cart = (res: { text: string }) =>
+  [
+    ...(/<ul id="cart">(.*?)<\/ul>/s.exec(res.text)?.[1] ?? '').matchAll(/<li>(.*?)<\/li>/g),
+  ].map(([, item]) => item);

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import type { Context } from 'koa';
+import { isClientError, logError } from '../src/log.ts';
+
+// A request as logError sees it: its method, its URL, and whether its client is still there.
+const request = (destroyed: boolean) =>
+  ({
+    method: 'POST',
+    originalUrl: '/items',
+    req: { socket: { destroyed } },
+  }) as unknown as Context;
+const withCode = (code: string) => Object.assign(new Error(`read ${code}`), { code });
+
+describe('isClientError', () => {
+  it('is true for a 4xx, and for an error whose message is meant for the client', () => {
+    expect(isClientError(Object.assign(new Error('Bad Request'), { status: 400 }))).to.equal(
+      true,
+    );
+    expect(isClientError(Object.assign(new Error('Not Found'), { status: 404 }))).to.equal(
+      true,
+    );
+    expect(isClientError(Object.assign(new Error('Custom'), { status: 499 }))).to.equal(true);
+    expect(isClientError(Object.assign(new Error('Nope'), { expose: true }))).to.equal(true);
+  });
+
+  it('is true when the client went away mid-request', () => {
+    const gone = request(true);
+    expect(isClientError(withCode('ECONNRESET'), gone)).to.equal(true);
+    expect(isClientError(withCode('ECONNABORTED'), gone)).to.equal(true);
+    expect(isClientError(withCode('EPIPE'), gone)).to.equal(true);
+    expect(isClientError(withCode('ERR_STREAM_PREMATURE_CLOSE'), gone)).to.equal(true);
+    expect(isClientError(withCode('HPE_INVALID_EOF_STATE'), gone)).to.equal(true);
+    expect(isClientError(new Error('aborted'), gone)).to.equal(true);
+    expect(isClientError(new Error('request aborted'), gone)).to.equal(true);
+  });
+
+  it('is false for the same codes while the client is still connected: another connection failed', () => {
+    expect(isClientError(withCode('ECONNRESET'), request(false))).to.equal(false);
+  });
+
+  it('takes a client-gone code at its word when there is no request, or no socket, to ask', () => {
+    expect(isClientError(withCode('ECONNRESET'))).to.equal(true);
+    expect(isClientError(withCode('EPIPE'), { req: {} } as unknown as Context)).to.equal(true);
+  });
+
+  it('is false for other connection codes, even when the client has gone', () => {
+    expect(isClientError(withCode('ENOTFOUND'), request(true))).to.equal(false);
+    expect(isClientError(withCode('ECONNREFUSED'), request(true))).to.equal(false);
+  });
+
+  it('is false for a server error, a bug, or something that is not an Error', () => {
+    expect(
+      isClientError(Object.assign(new Error('Failed'), { status: 500 }), request(true)),
+    ).to.equal(false);
+    expect(
+      isClientError(Object.assign(new Error('Odd'), { status: 399 }), request(true)),
+    ).to.equal(false);
+    expect(isClientError(new TypeError('x is undefined'), request(true))).to.equal(false);
+    expect(isClientError('a string', request(true))).to.equal(false);
+    expect(isClientError(undefined)).to.equal(false);
+  });
+});
+
+describe('logError', () => {
+  const logged = (error: unknown, ctx?: Context) => {
+    const lines: string[] = [];
+    logError(error, ctx, (text) => lines.push(text));
+    return lines;
+  };
+
+  it('logs nothing for a client error', () => {
+    expect(logged(withCode('ECONNRESET'), request(true))).to.deep.equal([]);
+    expect(logged(Object.assign(new Error('Bad'), { status: 400 }))).to.deep.equal([]);
+  });
+
+  it('logs any other error with its request and stack trace', () => {
+    const error = new TypeError('x is undefined');
+    const [text, ...more] = logged(error, request(false));
+    expect(more).to.deep.equal([]);
+    expect(text).to.equal(`POST /items failed: ${error.stack}`);
+  });
+
+  it('logs something that is not an Error as text', () => {
+    expect(logged('a string')).to.deep.equal(['a string']);
+  });
+});

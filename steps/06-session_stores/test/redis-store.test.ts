@@ -1,0 +1,342 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import request from 'supertest';
+import { createApp } from '../src/app.ts';
+import { SESSION_COOKIE } from '../src/session.ts';
+import { connectRedis, redisStore, SessionStoreUnavailable } from '../src/stores/redis.ts';
+import type { Redis } from '../src/stores/redis.ts';
+import { BROWSER_SESSION_LIFETIME } from '../src/stores/store.ts';
+import { count, setCookies } from './helpers/cookies.ts';
+import { testDatabase } from './helpers/database.ts';
+import { addItem, cart } from './helpers/forms.ts';
+import { freePort, redisOrSkip, startRedis } from './helpers/redis.ts';
+import type { RedisServer } from './helpers/redis.ts';
+import { startServer } from './helpers/server.ts';
+import type { Server } from './helpers/server.ts';
+import { Visitor, countIn, waitUntil } from './helpers/workers.ts';
+
+// Sessions in a real redis-server: what the store keeps there, how it fails when Redis
+// does, and the app and the server with it.
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const DAY = 24 * 60 * 60 * 1000;
+const UNAVAILABLE = 'Sessions are unavailable for a moment; please try again.';
+const UNREACHABLE =
+  /^Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable \(.+\); retrying in the background$/;
+const cannotReach = (url: string) =>
+  `cannot reach Redis at ${url} (connection refused); start redis-server, or unset REDIS_URL to keep sessions in SQLite`;
+
+// What `promise` settled with, and after how many milliseconds.
+async function timed(promise: Promise<unknown>) {
+  const start = performance.now();
+  const error = await promise.then(() => undefined).catch((error: Error) => error);
+  return { error, ms: performance.now() - start };
+}
+
+// What `run` returns, and everything written to this process's stderr meanwhile.
+async function stderrDuring<T>(run: () => Promise<T>): Promise<[T, string]> {
+  const write = process.stderr.write;
+  let written = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    written += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return [await run(), written];
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+// A redis-server and a client connected to it, which logs into `logged`: one for each
+// test (`each`) or one that the suite's tests share (`all`). Both are gone afterwards,
+// whatever happened (destroy() and stop() do nothing the second time). A short
+// startupTimeout: the client must go on reconnecting after it, once it has connected.
+function withRedis(scope: 'each' | 'all') {
+  const redis = {} as { server: RedisServer; client: Redis; logged: string[] };
+  before(function () {
+    redisOrSkip(this);
+  });
+  (scope === 'each' ? beforeEach : before)(async () => {
+    redis.logged = [];
+    redis.server = await startRedis();
+    const log = (line: string) => redis.logged.push(line);
+    redis.client = await connectRedis(redis.server.url, { startupTimeout: 100, log });
+  });
+  (scope === 'each' ? afterEach : after)(async () => {
+    redis.client?.destroy();
+    await redis.server?.stop();
+  });
+  return redis;
+}
+
+describe('the Redis session store', () => {
+  const redis = withRedis('all'); // each test has a session id of its own
+  let id: string;
+  beforeEach(() => (id = randomUUID()));
+  const store = () => redisStore(redis.client);
+
+  it('returns the session it saved', async () => {
+    await store().set(id, { counter: 3 }, 60_000);
+    expect(await store().get(id)).to.deep.equal({ counter: 3 });
+  });
+
+  it('destroys a session together with its cart', async () => {
+    await store().set(id, { counter: 3 }, 60_000);
+    await store().addToCart(id, 'tea', 5);
+    await store().destroy(id);
+    expect(await store().get(id)).to.equal(undefined);
+    expect(await redis.client.exists([`session:${id}`, `session:${id}:cart`])).to.equal(0);
+  });
+
+  it('keeps each session as JSON under its prefix, with its cart beside it', async () => {
+    const prefixed = redisStore(redis.client, { prefix: 'test:' });
+    await prefixed.set(id, { counter: 1 }, 60_000);
+    await prefixed.addToCart(id, 'tea', 5);
+    expect(await redis.client.get(`test:${id}`)).to.equal('{"counter":1}');
+    expect(await redis.client.lRange(`test:${id}:cart`, 0, -1)).to.deep.equal(['tea']);
+    expect(await redis.client.exists(`session:${id}`)).to.equal(0);
+  });
+
+  it('lets Redis expire the session maxAge milliseconds after it is saved', async () => {
+    await store().set(id, { counter: 1 }, 60_000);
+    expect(await redis.client.pTTL(`session:${id}`)).to.be.within(59_000, 60_000);
+    await store().set(id, { counter: 2 }, 50);
+    await sleep(100);
+    expect(await store().get(id)).to.equal(undefined);
+  });
+
+  it("keeps a browser session (maxAge 'session') for BROWSER_SESSION_LIFETIME", async () => {
+    await store().set(id, { counter: 1 }, 'session');
+    const ttl = await redis.client.pTTL(`session:${id}`);
+    expect(ttl).to.be.within(BROWSER_SESSION_LIFETIME - 1000, BROWSER_SESSION_LIFETIME);
+  });
+
+  it('reads a stored value that is not a JSON object as no session', async () => {
+    for (const stored of ['{"counter":', 'not json', '', '42', 'null', '"text"', 'true']) {
+      await redis.client.set(`session:${id}`, stored);
+      expect(await store().get(id), stored).to.equal(undefined);
+    }
+  });
+
+  it('returns the cart’s items in the order they were added; no cart is an empty one', async () => {
+    expect(await store().cart(id)).to.deep.equal([]);
+    for (const item of ['tea', 'milk', 'bread']) await store().addToCart(id, item, 5);
+    expect(await store().cart(id)).to.deep.equal(['tea', 'milk', 'bread']);
+  });
+
+  it('refuses an item beyond the limit: the cart keeps exactly `limit` items', async () => {
+    const added = [];
+    for (const item of ['a', 'b', 'c', 'd']) added.push(await store().addToCart(id, item, 3));
+    expect(added).to.deep.equal([true, true, true, false]);
+    expect(await store().cart(id)).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  it('loses no item of 50 overlapping adds to one cart', async () => {
+    const items = Array.from({ length: 50 }, (_, n) => `item ${n}`);
+    const added = await Promise.all(items.map((item) => store().addToCart(id, item, 100)));
+    expect(added.every(Boolean)).to.equal(true);
+    expect(await store().cart(id)).to.have.members(items);
+  });
+
+  it('accepts exactly `limit` of 50 overlapping adds, and those are the cart', async () => {
+    const items = Array.from({ length: 50 }, (_, n) => `item ${n}`);
+    const added = await Promise.all(items.map((item) => store().addToCart(id, item, 20)));
+    expect(added.filter(Boolean)).to.have.length(20);
+    expect(await store().cart(id)).to.have.members(items.filter((_, n) => added[n]));
+  });
+
+  it('gives the cart the session’s lifetime whenever the session is saved', async () => {
+    await store().addToCart(id, 'tea', 5);
+    await store().set(id, { counter: 1 }, 60_000);
+    expect(await redis.client.pTTL(`session:${id}:cart`)).to.be.within(59_000, 60_000);
+  });
+
+  it('gives a new cart a day until its session is saved, and never lengthens a shorter life', async () => {
+    await store().addToCart(id, 'tea', 5);
+    expect(await redis.client.pTTL(`session:${id}:cart`)).to.be.within(DAY - 1000, DAY);
+    await store().set(id, { counter: 1 }, 60_000);
+    await store().addToCart(id, 'milk', 5);
+    expect(await redis.client.pTTL(`session:${id}:cart`)).to.be.within(59_000, 60_000);
+  });
+});
+
+describe('the Redis session store, when Redis fails', function () {
+  this.timeout(10_000);
+  const redis = withRedis('each');
+
+  it('refuses to connect after startupTimeout, in one line that says what to do', async () => {
+    const port = await freePort(); // nothing listens there
+    const url = `redis://user:secret@127.0.0.1:${port}`;
+    const [{ error, ms }, stderr] = await stderrDuring(() =>
+      timed(connectRedis(url, { startupTimeout: 500 })),
+    );
+    expect(error?.message).to.equal(cannotReach(`redis://127.0.0.1:${port}`)); // no password
+    expect(ms).to.be.within(500, 2000);
+    expect(stderr).to.equal('');
+  });
+
+  it('fails each call at once with a 503 while Redis is down, and logs that once', async () => {
+    const store = redisStore(redis.client);
+    let attempts = 0; // node-redis emits 'error' for each reconnection attempt that fails
+    redis.client.on('error', () => attempts++);
+    const [, stderr] = await stderrDuring(async () => {
+      await redis.server.stop();
+      for (let call = 0; call < 5; call++) {
+        const { error, ms } = await timed(store.get('abc'));
+        expect(error).to.be.an.instanceOf(SessionStoreUnavailable);
+        expect(error).to.include({ status: 503, expose: true, message: UNAVAILABLE });
+        expect(error).to.have.deep.property('headers', { 'Retry-After': '1' });
+        expect(ms).to.be.below(500); // not the store's timeout, 1000 ms
+        await sleep(200); // time for another attempt to fail
+      }
+    });
+    expect(attempts).to.be.at.least(3);
+    expect(redis.logged).to.have.length(1);
+    expect(redis.logged[0]).to.match(UNREACHABLE);
+    expect(stderr).to.equal('');
+  });
+
+  it('fails a call in flight at once when Redis dies, not after the store’s timeout', async () => {
+    const store = redisStore(redis.client, { timeout: 5000 });
+    redis.server.pause(); // the call is sent, and waits for its reply
+    const call = timed(store.get('abc'));
+    await sleep(100);
+    await redis.server.stop();
+    const { error, ms } = await call;
+    expect(error).to.be.an.instanceOf(SessionStoreUnavailable);
+    expect(ms).to.be.below(1000);
+  });
+
+  it('works again by itself once Redis is back, and logs that once, each time', async () => {
+    const store = redisStore(redis.client);
+    const [, stderr] = await stderrDuring(async () => {
+      await redis.server.stop();
+      await sleep(700); // several attempts fail
+      await redis.server.restart(); // on the same port, empty
+      await waitUntil(() => redis.logged.length > 1, 'a second line in the log', 5000);
+      await store.set('abc', { counter: 1 }, 60_000);
+      expect(await store.get('abc')).to.deep.equal({ counter: 1 });
+      await redis.server.stop(); // and a second outage
+      await waitUntil(() => redis.logged.length > 2, 'a third line in the log', 5000);
+    });
+    expect(redis.logged).to.have.length(3);
+    expect(redis.logged[0]).to.match(UNREACHABLE);
+    expect(redis.logged[1]).to.equal(`Redis at ${redis.server.url} is reachable again`);
+    expect(redis.logged[2]).to.match(UNREACHABLE);
+    expect(stderr).to.equal('');
+  });
+
+  it('gives up on a Redis that stops answering after the store’s timeout, then works again', async () => {
+    const store = redisStore(redis.client, { timeout: 200 });
+    redis.server.pause();
+    const [{ error, ms }, stderr] = await stderrDuring(() => timed(store.get('abc'))).finally(
+      () => redis.server.resume(),
+    );
+    expect(error).to.be.an.instanceOf(SessionStoreUnavailable);
+    expect(error?.cause).to.have.property('message', 'no reply in 200 ms');
+    expect(ms).to.be.within(190, 1000);
+    expect(redis.logged).to.deep.equal([]); // still connected: nothing to log
+    expect(stderr).to.equal('');
+    // The late reply goes to the abandoned call, not to the next one.
+    await redisStore(redis.client).set('abc', { counter: 2 }, 60_000);
+    expect(await redisStore(redis.client).get('abc')).to.deep.equal({ counter: 2 });
+  });
+});
+
+describe('the app with sessions in Redis, over HTTP', function () {
+  this.timeout(10_000);
+  const redis = withRedis('each');
+  const app = (timeout?: number) =>
+    createApp({
+      env: 'test',
+      db: testDatabase(),
+      keys: ['test key'],
+      sessionStore: redisStore(redis.client, { timeout }),
+    }).callback();
+
+  it('counts a visitor’s pages and keeps their cart in Redis', async () => {
+    const visitor = request.agent(app());
+    expect(count(await visitor.get('/'))).to.equal(1);
+    expect(count(await visitor.get('/howdy'))).to.equal(2);
+    expect((await addItem(visitor, 'tea')).status).to.equal(303);
+    const page = await visitor.get('/');
+    expect([count(page), cart(page)]).to.deep.equal([4, ['tea']]);
+    const id = setCookies(page)[SESSION_COOKIE];
+    expect(await redis.client.lRange(`session:${id}:cart`, 0, -1)).to.deep.equal(['tea']);
+  });
+
+  it('sends only an id in the cookie, and keeps the session as JSON in Redis under it', async () => {
+    const id = setCookies(await request(app()).get('/').expect(200))[SESSION_COOKIE];
+    expect(id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const session = JSON.parse((await redis.client.get(`session:${id}`)) ?? 'null');
+    expect(session).to.include({ counter: 1 });
+    // The cookie's day, and koa-session's 10 seconds on top.
+    expect(await redis.client.pTTL(`session:${id}`)).to.be.within(DAY, DAY + 10_000);
+  });
+
+  it('answers 503 with Retry-After and its error page while Redis is down; once Redis is back (empty), a new session works', async () => {
+    const visitor = request.agent(app());
+    await visitor.get('/');
+    await redis.server.stop();
+    const [res, stderr] = await stderrDuring(() => visitor.get('/'));
+    expect(res.status).to.equal(503);
+    expect(res.headers['retry-after']).to.equal('1');
+    expect(res.text).to.contain('<h1>503 Service Unavailable</h1>').and.contain(UNAVAILABLE);
+    expect(res.text).not.to.match(/SessionStoreUnavailable|\.ts:\d+/); // no stack trace
+    expect(stderr).to.match(/^GET \/ failed: 503 Sessions are unavailable[^\n]+\n$/); // one line
+
+    await redis.server.restart(); // nothing was saved to disk: every session is gone
+    await waitUntil(() => redis.client.isReady, 'the client to reconnect', 5000);
+    expect(count(await visitor.get('/').expect(200))).to.equal(1);
+    expect(count(await visitor.get('/').expect(200))).to.equal(2);
+  });
+
+  it('keeps a visitor’s session through a Redis that stops answering: 503 meanwhile, the count goes on after', async () => {
+    const visitor = request.agent(app(500));
+    await visitor.get('/');
+    expect(count(await visitor.get('/'))).to.equal(2);
+    redis.server.pause();
+    const [res] = await stderrDuring(() => visitor.get('/')).finally(() =>
+      redis.server.resume(),
+    );
+    expect(res.status).to.equal(503);
+    expect(count(await visitor.get('/').expect(200))).to.equal(3);
+  });
+});
+
+describe('src/server.ts with REDIS_URL', function () {
+  this.timeout(20_000); // a real process: on a busy machine, a start takes a while
+  const production = { NODE_ENV: 'production', SESSION_KEYS: randomBytes(32).toString('hex') };
+  let server: Server | undefined;
+  afterEach(async () => {
+    if (!server) return;
+    try {
+      process.kill(-server.child.pid!, 'SIGKILL'); // the process group it leads
+    } catch {
+      // already gone
+    }
+    await server.exited;
+    server = undefined;
+  });
+  const redis = withRedis('each'); // stopped after the server
+
+  it('refuses to start when Redis cannot be reached: exit code 1, one line on stderr', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    server = startServer({ ...production, REDIS_URL: url });
+    const [code] = await server.exited;
+    expect(code).to.equal(1);
+    expect(server.output.stderr).to.equal(`Cannot start: ${cannotReach(url)}\n`);
+  });
+
+  it('keeps its visitors’ sessions in the Redis that REDIS_URL names', async () => {
+    server = startServer({ ...production, REDIS_URL: redis.server.url });
+    const visitor = new Visitor(await server.url());
+    expect(countIn(await visitor.send('/'))).to.equal(1);
+    const key = `session:${visitor.cookies.get(SESSION_COOKIE)}`;
+    const session = JSON.parse((await redis.client.get(key)) ?? 'null');
+    expect(session).to.include({ counter: 1 });
+    // The page shows what Redis holds: change it there, and the page follows.
+    await redis.client.set(key, JSON.stringify({ ...session, counter: 41 }));
+    expect(countIn(await visitor.send('/'))).to.equal(42);
+  });
+});
