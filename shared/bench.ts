@@ -14,6 +14,15 @@
 //     measured: step 04's server, and step 05's, which also reads and writes its database
 //     on every page (a new database file for every start, never the step's own).
 //
+//   npm run bench -- session-stores [seconds [rounds]]
+//     The session page with the session in the cookie (step 05's server) beside step 06's
+//     server with its SQLite store and with its Redis store (a redis-server this script
+//     starts on a free port, nothing saved to disk, stopped at the end), each with
+//     WORKERS=1 and WORKERS=2: requests per second and p99 latency, the median of
+//     `rounds` (default 3) runs of `seconds` (default 5); and the bytes each request
+//     sends in Cookie and gets back in Set-Cookie. The Redis rows are left out, with a
+//     note, when redis-server is not installed.
+//
 //   npm run bench -- lost-updates [page views [rounds]]
 //     Step 05's naive read-modify-write counter (pitfalls/read-modify-write.ts) in 2 and
 //     in 4 workers, and the step's own atomic counter in 2, through the step's
@@ -23,6 +32,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { createConnection, createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -608,7 +618,135 @@ async function benchTests(runs: number) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// `npm run bench -- session-stores`: where the session lives, and what that costs.
+
+// A redis-server of the bench's own, on a free loopback port, with nothing saved to disk;
+// it leads a process group, like the servers, so it is ended however the bench ends.
+async function startRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error) return undefined;
+  const free = createServer().listen(0, '127.0.0.1');
+  await new Promise((done) => free.once('listening', done));
+  const { port } = free.address() as { port: number };
+  await new Promise((done) => free.close(done));
+  databases ??= mkdtempSync(join(tmpdir(), 'bench-'));
+  const args = ['--port', `${port}`, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const child = spawn('redis-server', [...args, '--dir', databases], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  servers.add(child);
+  // Answers PING once it is up.
+  const answers = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () =>
+        socket.write('PING\r\n'),
+      );
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(String(data).startsWith('+PONG'));
+      });
+      socket.once('error', () => resolve(false));
+    });
+  for (let tries = 0; !(await answers()); tries += 1) {
+    if (tries === 250) throw new Error(`redis-server did not start on port ${port}`);
+    await sleep(20);
+  }
+  return { url: `redis://127.0.0.1:${port}`, child };
+}
+
+// The bytes of a header's values, as they travel (one Set-Cookie line per cookie).
+const bytes = (values: string[]) =>
+  values.reduce((sum, value) => sum + Buffer.byteLength(value), 0);
+
+async function benchSessionStores(args: string[]) {
+  const [secondsArg = '5', roundsArg = '3', ...extra] = args;
+  const [seconds, rounds] = [Number(secondsArg), Number(roundsArg)];
+  if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1 || extra.length) {
+    console.error('usage: npm run bench -- session-stores [seconds [rounds]]');
+    process.exit(2);
+  }
+  const redis = await startRedis();
+  const redisUrl = redis?.url;
+  const stores: Array<{ label: string; step: string; env: Record<string, string> }> = [
+    { label: 'cookie (step 05)', step: '05-databases', env: {} },
+    { label: 'SQLite store (step 06)', step: '06-session_stores', env: {} },
+    ...(redisUrl
+      ? [
+          {
+            label: 'Redis store (step 06)',
+            step: '06-session_stores',
+            env: { REDIS_URL: redisUrl },
+          },
+        ]
+      : []),
+  ];
+  const runs = stores.flatMap((store) =>
+    ['1', '2'].map((workers) => ({
+      label: store.label,
+      setup: { step: store.step, env: { ...store.env, WORKERS: workers } },
+      results: [] as Array<{ rps: number; p99: number; cookie: number; setCookie: number }>,
+    })),
+  );
+  const cpuCount = cpus().length;
+  const loadCpu = cpuCount >= 2 && hasTaskset() ? String(cpuCount - 1) : undefined;
+  console.log(
+    `GET / for one visitor with a session (it changes on every page view, so every request ` +
+      `reads and writes it), NODE_ENV=production;\n${CLIENTS} clients (node:http), one ` +
+      `keep-alive connection each, counted for ${seconds} s after ${WARMUP} s of warm-up; ` +
+      `each setup ${rounds} times, in turn, the median run shown.\nNode ${process.version}, ` +
+      `${cpuCount} CPUs, load average ${loadavg()[0].toFixed(2)} before the run. ` +
+      (loadCpu
+        ? `The load generator pinned to CPU ${loadCpu}; the servers (and Redis) not pinned.`
+        : 'Nothing pinned (taskset is not available here, or there is one CPU).') +
+      (redisUrl ? '' : '\nNo Redis rows: redis-server is not installed.'),
+  );
+  for (let round = 1; round <= rounds; round += 1) {
+    process.stderr.write(`round ${round} of ${rounds}:`);
+    for (const run of runs) {
+      const server = await startServer(run.setup);
+      try {
+        const cookie = await sessionCookie(server.url);
+        const { setCookie } = await get(server.url, cookie, false);
+        const load = await measureLoad(server, cookie, seconds, true, loadCpu);
+        if (load.errors) process.stderr.write(`(${load.errors} errors) `);
+        run.results.push({
+          rps: load.requests / load.seconds,
+          p99: load.p99,
+          cookie: Buffer.byteLength(cookie),
+          setCookie: bytes(setCookie),
+        });
+      } finally {
+        await stopServer(server);
+      }
+      process.stderr.write(' .');
+    }
+    process.stderr.write('\n');
+  }
+  const table = [
+    ['session', 'WORKERS', 'requests/s', 'each run', 'p99 ms', 'Cookie B', 'Set-Cookie B'],
+  ];
+  for (const { label, setup, results } of runs) {
+    const typical = median(results, (result) => result.rps);
+    const each = results.map((result) => fixed(result.rps)).join(' ');
+    const sizes = [typical.cookie, typical.setCookie].map((size) => String(size));
+    table.push([
+      label,
+      setup.env.WORKERS,
+      fixed(typical.rps),
+      each,
+      fixed(typical.p99, 1),
+      ...sizes,
+    ]);
+  }
+  console.log();
+  printTable(table);
+  console.log(`\nLoad average after the run: ${loadavg()[0].toFixed(2)}`);
+  if (redis) endGroup(redis.child); // and so the bench can end
+}
+
 if (process.argv[2] === 'workers') await benchWorkers(process.argv.slice(3));
+else if (process.argv[2] === 'session-stores') await benchSessionStores(process.argv.slice(3));
 else if (process.argv[2] === 'lost-updates') await benchLostUpdates(process.argv.slice(3));
 else {
   const runs = Number(process.argv[2] ?? 3);
@@ -616,6 +754,7 @@ else {
     console.error(
       'usage: npm run bench -- [runs]            runs: a whole number, 1 or more (default 3)\n' +
         '       npm run bench -- workers [seconds [rounds]] [--new-connections]\n' +
+        '       npm run bench -- session-stores [seconds [rounds]]\n' +
         '       npm run bench -- lost-updates [page views [rounds]]',
     );
     process.exit(2);
