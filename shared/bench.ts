@@ -30,10 +30,10 @@
 //     new connection; how many the database counted, `rounds` times (default 3).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createConnection, createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { constants, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -232,8 +232,10 @@ process.on('exit', () => {
   servers.forEach(endGroup);
   if (databases) rmSync(databases, { recursive: true, force: true });
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => process.exit(130));
+// Ctrl-C, a kill, or the terminal closing (the servers, in groups of their own, would not
+// get its SIGHUP): exit as a shell expects, 128 + the signal's number.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => process.exit(128 + constants.signals[signal]));
 
 interface Running {
   child: ChildProcess;
@@ -285,14 +287,19 @@ async function startServer(setup: ServerSetup, cpus?: string): Promise<Running> 
   return { child, url, output: () => output, workers, processes };
 }
 
-// Stops a server as a process manager would (SIGTERM to the primary), and waits for it.
+// Stops a server as a process manager would (SIGTERM to the primary), and waits for it;
+// a primary that has already stopped (it crashed) only has its group ended.
 async function stopServer(server: Running) {
-  const exited = new Promise((done) => server.child.once('exit', done));
-  server.child.kill('SIGTERM');
-  const late = setTimeout(() => endGroup(server.child), 15_000);
-  await exited;
-  clearTimeout(late);
-  servers.delete(server.child);
+  const { child } = server;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    const late = setTimeout(() => endGroup(child), 15_000);
+    await exited;
+    clearTimeout(late);
+  }
+  endGroup(child); // a worker the primary left behind
+  servers.delete(child);
 }
 
 // A visitor's session: the cookie pair the home page sets on a first visit. Sent with
@@ -621,20 +628,25 @@ async function benchTests(runs: number) {
 // ---------------------------------------------------------------------------------------
 // `npm run bench -- session-stores`: where the session lives, and what that costs.
 
-// A redis-server of the bench's own, on a free loopback port, with nothing saved to disk;
-// it leads a process group, like the servers, so it is ended however the bench ends.
-async function startRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error) return undefined;
+// A redis-server of the bench's own (pinned to `cpus` if given), on a free loopback port,
+// with nothing saved to disk and a folder of its own in the bench's temporary folder; it
+// leads a process group, like the servers, so it is ended however the bench ends.
+// Undefined when redis-server is not installed.
+async function startRedis(
+  cpus?: string,
+): Promise<{ url: string; child: ChildProcess } | undefined> {
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return;
   const free = createServer().listen(0, '127.0.0.1');
   await new Promise((done) => free.once('listening', done));
   const { port } = free.address() as { port: number };
   await new Promise((done) => free.close(done));
   databases ??= mkdtempSync(join(tmpdir(), 'bench-'));
-  const args = ['--port', `${port}`, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = spawn('redis-server', [...args, '--dir', databases], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const dir = join(databases, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const where = ['--bind', '127.0.0.1', '--port', `${port}`, '--dir', dir];
+  const saveNothing = ['--save', '', '--appendonly', 'no'];
+  const [program, ...args] = pinned(cpus, ['redis-server', ...where, ...saveNothing]);
+  const child = spawn(program, args, { detached: true, stdio: 'ignore' });
   servers.add(child);
   // Answers PING once it is up.
   const answers = () =>
@@ -649,7 +661,8 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess } | unde
       socket.once('error', () => resolve(false));
     });
   for (let tries = 0; !(await answers()); tries += 1) {
-    if (tries === 250) throw new Error(`redis-server did not start on port ${port}`);
+    if (tries === 250 || child.exitCode !== null)
+      throw new Error(`redis-server did not start on port ${port}`);
     await sleep(20);
   }
   return { url: `redis://127.0.0.1:${port}`, child };
@@ -666,7 +679,13 @@ async function benchSessionStores(args: string[]) {
     console.error('usage: npm run bench -- session-stores [seconds [rounds]]');
     process.exit(2);
   }
-  const redis = await startRedis();
+  // As in `workers`: the load generator alone on the last CPU when taskset is there, the
+  // servers and Redis on the others, unless that would leave them a single CPU (with two
+  // CPUs, a second worker then shares the load generator's).
+  const cpuCount = cpus().length;
+  const loadCpu = cpuCount >= 2 && hasTaskset() ? String(cpuCount - 1) : undefined;
+  const serverCpus = loadCpu && cpuCount > 2 ? range(0, cpuCount - 2) : undefined;
+  const redis = await startRedis(serverCpus);
   const redisUrl = redis?.url;
   const stores: Array<{ label: string; step: string; env: Record<string, string> }> = [
     { label: 'cookie (step 05)', step: '05-databases', env: {} },
@@ -688,8 +707,6 @@ async function benchSessionStores(args: string[]) {
       results: [] as Array<{ rps: number; p99: number; cookie: number; setCookie: number }>,
     })),
   );
-  const cpuCount = cpus().length;
-  const loadCpu = cpuCount >= 2 && hasTaskset() ? String(cpuCount - 1) : undefined;
   console.log(
     `GET / for one visitor with a session (it changes on every page view, so every request ` +
       `reads and writes it), NODE_ENV=production;\n${CLIENTS} clients (node:http), one ` +
@@ -697,17 +714,21 @@ async function benchSessionStores(args: string[]) {
       `each setup ${rounds} times, in turn, the median run shown.\nNode ${process.version}, ` +
       `${cpuCount} CPUs, load average ${loadavg()[0].toFixed(2)} before the run. ` +
       (loadCpu
-        ? `The load generator pinned to CPU ${loadCpu}; the servers (and Redis) not pinned.`
-        : 'Nothing pinned (taskset is not available here, or there is one CPU).') +
+        ? `Pinned with taskset: the load generator on CPU ${loadCpu}, the servers` +
+          `${redis ? ' and Redis' : ''} on ${serverCpus ? `CPUs ${serverCpus}` : 'any CPU'}.`
+        : 'Not pinned (taskset is not available here, or there is one CPU).') +
       (redisUrl ? '' : '\nNo Redis rows: redis-server is not installed.'),
   );
   for (let round = 1; round <= rounds; round += 1) {
     process.stderr.write(`round ${round} of ${rounds}:`);
     for (const run of runs) {
-      const server = await startServer(run.setup);
+      const server = await startServer(run.setup, serverCpus);
       try {
+        // The visitor's second page view, as each request of the load: its Set-Cookie
+        // shows the session saved (koa-session sends none for an unchanged session).
         const cookie = await sessionCookie(server.url);
         const { setCookie } = await get(server.url, cookie, false);
+        if (!setCookie.length) throw new Error(`${run.label}: the session was not saved`);
         const load = await measureLoad(server, cookie, seconds, true, loadCpu);
         if (load.errors) process.stderr.write(`(${load.errors} errors) `);
         run.results.push({
@@ -741,6 +762,10 @@ async function benchSessionStores(args: string[]) {
   }
   console.log();
   printTable(table);
+  console.log(
+    'Cookie B: the Cookie header each request sends; Set-Cookie B: the Set-Cookie headers ' +
+      'of one response, one per cookie (values only, measured on a real response).',
+  );
   console.log(`\nLoad average after the run: ${loadavg()[0].toFixed(2)}`);
   if (redis) endGroup(redis.child); // and so the bench can end
 }
