@@ -11,7 +11,7 @@ import { testDatabase } from './helpers/database.ts';
 import { addItem, cart } from './helpers/forms.ts';
 import { freePort, redisOrSkip, startRedis } from './helpers/redis.ts';
 import type { RedisServer } from './helpers/redis.ts';
-import { startServer } from './helpers/server.ts';
+import { cleanUp, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import { Visitor, countIn, waitUntil } from './helpers/workers.ts';
 
@@ -304,9 +304,30 @@ describe('the app with sessions in Redis, over HTTP', function () {
   });
 });
 
+const production = { NODE_ENV: 'production', SESSION_KEYS: randomBytes(32).toString('hex') };
+
+// A server whose REDIS_URL names a port where no Redis listens. It tries for three
+// seconds before it refuses, so it starts as mocha begins and tries while the other tests
+// run; it needs no redis-server. cleanUp() ends it, should a test fail before it exits.
+let unreachable: { url: string; server: Server };
+before(async () => {
+  const url = `redis://127.0.0.1:${await freePort()}`;
+  unreachable = { url, server: startServer({ ...production, REDIS_URL: url }) };
+});
+after(cleanUp);
+
+describe('src/server.ts with a REDIS_URL where no Redis answers', function () {
+  this.timeout(20_000); // a real process: on a busy machine, a start takes a while
+  it('refuses to start: exit code 1, one line on stderr', async () => {
+    const { url, server } = unreachable;
+    const [code] = await server.exited;
+    expect(code).to.equal(1);
+    expect(server.output.stderr).to.equal(`Cannot start: ${cannotReach(url)}\n`);
+  });
+});
+
 describe('src/server.ts with REDIS_URL', function () {
   this.timeout(20_000); // a real process: on a busy machine, a start takes a while
-  const production = { NODE_ENV: 'production', SESSION_KEYS: randomBytes(32).toString('hex') };
   let server: Server | undefined;
   afterEach(async () => {
     if (!server) return;
@@ -319,14 +340,6 @@ describe('src/server.ts with REDIS_URL', function () {
     server = undefined;
   });
   const redis = withRedis('each'); // stopped after the server
-
-  it('refuses to start when Redis cannot be reached: exit code 1, one line on stderr', async () => {
-    const url = `redis://127.0.0.1:${await freePort()}`;
-    server = startServer({ ...production, REDIS_URL: url });
-    const [code] = await server.exited;
-    expect(code).to.equal(1);
-    expect(server.output.stderr).to.equal(`Cannot start: ${cannotReach(url)}\n`);
-  });
 
   it('keeps its visitors’ sessions in the Redis that REDIS_URL names', async () => {
     server = startServer({ ...production, REDIS_URL: redis.server.url });
