@@ -32,11 +32,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { constants, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, redisServerCommand, redisServerInstalled } from './redis-server.ts';
 import { npm, root, stepDirs } from './npm.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -635,17 +636,12 @@ async function benchTests(runs: number) {
 async function startRedis(
   cpus?: string,
 ): Promise<{ url: string; child: ChildProcess } | undefined> {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return;
-  const free = createServer().listen(0, '127.0.0.1');
-  await new Promise((done) => free.once('listening', done));
-  const { port } = free.address() as { port: number };
-  await new Promise((done) => free.close(done));
+  if (!redisServerInstalled()) return;
+  const port = await freePort();
   databases ??= mkdtempSync(join(tmpdir(), 'bench-'));
   const dir = join(databases, 'redis');
   mkdirSync(dir, { recursive: true });
-  const where = ['--bind', '127.0.0.1', '--port', `${port}`, '--dir', dir];
-  const saveNothing = ['--save', '', '--appendonly', 'no'];
-  const [program, ...args] = pinned(cpus, ['redis-server', ...where, ...saveNothing]);
+  const [program, ...args] = pinned(cpus, redisServerCommand(port, dir));
   const child = spawn(program, args, { detached: true, stdio: 'ignore' });
   servers.add(child);
   // Answers PING once it is up.

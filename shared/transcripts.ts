@@ -49,7 +49,7 @@
 // names. A block that shows a server's start-up starts a new one (the reader restarts
 // it), which the blocks beside that command use until the next such block; a server
 // with WORKERS or REDIS_URL runs as a real process.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
@@ -64,6 +64,7 @@ import { format } from 'node:util';
 import type Koa from 'koa';
 import Mocha from 'mocha';
 import { root } from './npm.ts';
+import { freePort, redisServerCommand, redisServerInstalled } from './redis-server.ts';
 
 const write = process.argv.includes('--write');
 const GUIDES = ['docs/README.md'];
@@ -339,25 +340,13 @@ function redisFor(shown: string): Promise<Redis> {
   return redises.get(shown)!;
 }
 
-// A port nothing listens on right now: the system picks one for a moment, then frees it.
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 async function startRedis(redis: Redis) {
-  redisInstalled ??= !spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error;
+  redisInstalled ??= redisServerInstalled();
   if (!redisInstalled)
     throw new NeedsRedis('REQUIRE_REDIS is set, but redis-server is not installed');
-  const args = ['--port', String(redis.port), '--bind', '127.0.0.1'];
-  args.push('--save', '', '--appendonly', 'no', '--dir', scratch);
   const ready = /Ready to accept connections/;
   const { output, child } = await run(
-    ['redis-server', ...args],
+    redisServerCommand(redis.port, scratch),
     { cwd: scratch, env: process.env },
     (out) => ready.test(out),
   );
