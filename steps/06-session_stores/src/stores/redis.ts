@@ -94,7 +94,8 @@ export async function connectRedis(
   { startupTimeout = 3000, log = console.error } = {},
 ) {
   const where = url.replace(/\/\/[^/@]*@/, '//'); // without any password, for the log
-  const startedAt = performance.now(); // a clock that the system time cannot move
+  // On a clock that a change of the system time cannot move.
+  const giveUpAt = performance.now() + startupTimeout;
   let connected = false; // the first connection has succeeded
   let lost = false; // the connection is down, and that has been logged
 
@@ -108,9 +109,7 @@ export async function connectRedis(
       // Retry after 100 ms, doubling up to 2 s: quick to recover, without hammering a
       // Redis that is restarting. At start-up, `false` stops trying after startupTimeout.
       reconnectStrategy: (retries) =>
-        connected || performance.now() - startedAt < startupTimeout
-          ? Math.min(100 * 2 ** retries, 2000)
-          : false,
+        connected || performance.now() < giveUpAt ? Math.min(100 * 2 ** retries, 2000) : false,
     },
   });
   // node-redis emits 'error' when the connection drops and at every failed retry; an
