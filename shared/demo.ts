@@ -4,9 +4,9 @@
 //   cd steps/04-workers && WORKERS=2 npm run demo -- visits-counter
 // Every module in a step's pitfalls/ folder exports createApp(), the naive app.
 import cluster from 'node:cluster';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type Koa from 'koa';
 
@@ -17,14 +17,51 @@ if (!existsSync('pitfalls')) {
   );
   process.exit(2);
 }
-const available = readdirSync('pitfalls')
-  .filter((file) => file.endsWith('.ts'))
-  .map((file) => file.slice(0, -3));
+const variantsIn = (folder: string) =>
+  existsSync(folder)
+    ? readdirSync(folder)
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => file.slice(0, -3))
+        .sort()
+    : [];
+const available = variantsIn('pitfalls');
 if (!name || !available.includes(name)) {
-  console.error(
-    `usage: npm run demo -- <pitfall>   where <pitfall> is one of: ${available.join(', ')}`,
+  // Each step's pitfalls/ holds the earlier steps' variants too: this step's own come
+  // first, those its previous step (the folder numbered one less) does not have.
+  const step = Number(/^(\d\d)-/.exec(basename(process.cwd()))?.[1]);
+  const previous = readdirSync('..').find((folder) =>
+    folder.startsWith(`${String(step - 1).padStart(2, '0')}-`),
   );
+  const earlier = new Set(previous ? variantsIn(join('..', previous, 'pitfalls')) : []);
+  const width = Math.max(...available.map((variant) => variant.length));
+  const line = (variant: string) => `  ${variant.padEnd(width)}  ${describe(variant)}`;
+  const list = [
+    'In this step:',
+    ...available.filter((variant) => !earlier.has(variant)).map(line),
+    ...(earlier.size ? ['From earlier steps:'] : []),
+    ...available.filter((variant) => earlier.has(variant)).map(line),
+  ].join('\n');
+  // No name is a question, answered on stdout; a name that is not there is a mistake.
+  const usage = 'usage: npm run demo -- <pitfall>, one of the naive variants in pitfalls/:';
+  if (!name) {
+    console.log(`${usage}\n${list}`);
+    process.exit(0);
+  }
+  console.error(`There is no pitfall "${name}" in this step. ${usage}\n${list}`);
   process.exit(2);
+}
+
+// A variant's description: the first sentence of the comment that opens its file.
+function describe(variant: string) {
+  const opening = /^(?:\/\/.*\n)+/.exec(readFileSync(`pitfalls/${variant}.ts`, 'utf8'));
+  const text = (opening?.[0] ?? '')
+    .replace(/^\/\/ ?/gm, '')
+    .replace(/\s+/g, ' ')
+    .replace(/^NAIVE, DO NOT COPY( \([^)]*\))?\. /, '');
+  const sentence = /^.*?\.(?= |$)/.exec(text)?.[0] ?? text;
+  return sentence.length > 80
+    ? `${sentence.slice(0, 80).replace(/[\s,;:]+\S*$/, '')} …`
+    : sentence;
 }
 
 type Factory = (options: { keys: string[]; db?: unknown }) => Koa;
@@ -103,4 +140,15 @@ if (config.workers && config.workers > 1) {
   // connections open.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => process.exit(0));
+  // npm runs this through a shell that may not pass a process manager's SIGTERM on (see
+  // the step's src/server.ts): once the process that started it has gone, it stops too.
+  const starter = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== starter) process.exit(0);
+    try {
+      process.kill(starter, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') process.exit(0);
+    }
+  }, 1000).unref();
 }

@@ -123,7 +123,7 @@ function normalise(text: string): string {
       .replace(/ \((\d+(\.\d+)?(ms|s|m))\)$/gm, ' (<time>)')
       .replace(/\bv\d+\.\d+\.\d+\b/g, '<version>')
       .replace(/^(\s+at .*\n)+/gm, '    at <stack trace>\n')
-      // Node 22 warns as a process loads node:sqlite (step 05 on); 24 and later do not.
+      // Node 22 (and 24 before 24.15) warns as a process loads node:sqlite (step 05 on).
       .replace(/^\(node:\d+\) ExperimentalWarning: SQLite .*\n(\(Use `node --trace.*\n)?/gm, '')
       // A server's own database (see newDatabase), where the reader's is data/site.sqlite.
       .replace(
@@ -304,7 +304,14 @@ const running = (child: ChildProcess) => child.exitCode === null && child.signal
 // The settings a reader's shell would not have, removed from what servers inherit.
 function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  const settings = ['NODE_ENV', 'PORT', 'SESSION_KEYS', 'SECURE_COOKIES', 'TRUST_PROXY'];
+  const settings = [
+    'NODE_ENV',
+    'PORT',
+    'SESSION_KEYS',
+    'SECURE_COOKIES',
+    'TRUST_PROXY',
+    'PUBLIC_URL',
+  ];
   settings.push('WORKERS', 'NOTICE_FILE'); // from step 04 on
   settings.push('DATABASE_PATH'); // from step 05 on
   settings.push('REDIS_URL'); // from step 06 on

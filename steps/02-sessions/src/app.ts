@@ -21,6 +21,9 @@ export interface AppOptions {
   secureCookies?: boolean;
   // Trust X-Forwarded-Proto and friends from a proxy in front of the app.
   trustProxy?: boolean;
+  // The site's own https:// address (PUBLIC_URL), where secureCookies sends a page load
+  // that came over plain HTTP; without it, that page load is refused as well.
+  publicUrl?: string;
   // The templates' folder; default: views/ in this step.
   views?: string;
 }
@@ -36,6 +39,7 @@ export function createApp({
   keys,
   secureCookies = false,
   trustProxy = false,
+  publicUrl,
   views,
 }: AppOptions): Koa {
   if (
@@ -68,7 +72,7 @@ export function createApp({
   // except in development, where an edit shows on the next reload.
   app.use(serve(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
   // Before sessions: a Secure cookie cannot be sent over plain HTTP.
-  if (secureCookies) app.use(requireHttps());
+  if (secureCookies) app.use(requireHttps(publicUrl));
   app.use(sessions(app, { secure: secureCookies })); // ctx.session for everything below
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method

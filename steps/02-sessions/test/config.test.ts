@@ -4,6 +4,12 @@ import { DEV_SESSION_KEY, loadConfig } from '../src/config.ts';
 
 // loadConfig reads a plain object, so these tests pass one instead of touching process.env.
 const quiet = () => {};
+// The HTTPS settings, all of them valid.
+const https = {
+  SECURE_COOKIES: 'true',
+  TRUST_PROXY: 'true',
+  PUBLIC_URL: 'https://shop.example',
+};
 
 describe('loadConfig', () => {
   it('has defaults for everything, the development key among them', () => {
@@ -14,6 +20,7 @@ describe('loadConfig', () => {
       keys: [DEV_SESSION_KEY],
       secureCookies: false,
       trustProxy: false,
+      publicUrl: undefined,
     });
   });
 
@@ -26,6 +33,7 @@ describe('loadConfig', () => {
         SESSION_KEYS: 'secret',
         SECURE_COOKIES: 'true',
         TRUST_PROXY: 'true',
+        PUBLIC_URL: 'https://shop.example:8443/',
       },
       quiet,
     );
@@ -36,6 +44,7 @@ describe('loadConfig', () => {
       keys: ['secret'],
       secureCookies: true,
       trustProxy: true,
+      publicUrl: 'https://shop.example:8443',
     });
   });
 
@@ -103,12 +112,30 @@ describe('loadConfig', () => {
     expect(config).to.include({ secureCookies: false, trustProxy: false });
   });
 
+  it('refuses SECURE_COOKIES=true without PUBLIC_URL, the address to redirect plain HTTP to', () => {
+    expect(() => loadConfig({ SECURE_COOKIES: 'true', TRUST_PROXY: 'true' }, quiet)).to.throw(
+      "SECURE_COOKIES=true needs PUBLIC_URL, the site's https:// address, such as PUBLIC_URL=https://shop.example",
+    );
+  });
+
+  for (const value of [
+    'http://shop.example',
+    'https://shop.example/shop',
+    'https://shop.example/?a=1',
+    'shop.example',
+    '',
+  ]) {
+    it(`refuses PUBLIC_URL=${JSON.stringify(value)}, showing an https:// address with no path`, () => {
+      expect(() => loadConfig({ ...https, PUBLIC_URL: value }, quiet)).to.throw(
+        `PUBLIC_URL must be the site's https:// address with no path, such as PUBLIC_URL=https://shop.example, not ${JSON.stringify(value)}`,
+      );
+    });
+  }
+
   for (const name of ['SECURE_COOKIES', 'TRUST_PROXY']) {
     for (const value of ['TRUE', 'yes', '1', '', 'true ']) {
       it(`refuses ${name}=${JSON.stringify(value)}, naming the values it accepts`, () => {
-        expect(() =>
-          loadConfig({ SECURE_COOKIES: 'true', TRUST_PROXY: 'true', [name]: value }, quiet),
-        ).to.throw(
+        expect(() => loadConfig({ ...https, [name]: value }, quiet)).to.throw(
           `${name} must be "true" or "false" (unset means false), not ${JSON.stringify(value)}`,
         );
       });

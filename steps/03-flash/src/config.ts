@@ -15,10 +15,32 @@ export interface Config {
   keys: string[];
   secureCookies: boolean;
   trustProxy: boolean;
+  // The site's https:// address (origin only), where plain-HTTP page loads are sent.
+  publicUrl?: string;
 }
 
 // Shown in an error message: the value as it was set, quotes and all.
 const shown = (value: string) => JSON.stringify(value);
+
+// PUBLIC_URL: an https:// address with no path, such as https://shop.example (a port is
+// fine). Unset means none; SECURE_COOKIES needs one.
+function publicUrlFrom(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const url = URL.parse(value);
+  if (
+    url?.protocol !== 'https:' ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
+    throw new Error(
+      "PUBLIC_URL must be the site's https:// address with no path, such as " +
+        `PUBLIC_URL=https://shop.example, not ${shown(value)}`,
+    );
+  }
+  return url.origin;
+}
 
 // PORT: digits only, 0 to 65535; 0 lets the system pick a free port. Unset means 6543.
 function portFrom(value: string | undefined): number {
@@ -88,6 +110,15 @@ export function loadConfig(
       'SECURE_COOKIES=true needs TRUST_PROXY=true: HTTPS reaches this server through a proxy.',
     );
   }
+  // Where a page load that came over plain HTTP is sent: the site's own address, set
+  // here, since the request's Host is whatever the client wrote.
+  const publicUrl = publicUrlFrom(environment.PUBLIC_URL);
+  if (secureCookies && !publicUrl) {
+    throw new Error(
+      "SECURE_COOKIES=true needs PUBLIC_URL, the site's https:// address, such as " +
+        'PUBLIC_URL=https://shop.example: page loads over plain HTTP are redirected there.',
+    );
+  }
 
   // Warned about last, once nothing else can stop the start.
   if (keys.length === 0) {
@@ -97,5 +128,5 @@ export function loadConfig(
     keys.push(DEV_SESSION_KEY);
   }
 
-  return { env, port, shutdownTimeout, keys, secureCookies, trustProxy };
+  return { env, port, shutdownTimeout, keys, secureCookies, trustProxy, publicUrl };
 }

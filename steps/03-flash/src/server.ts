@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
@@ -21,7 +22,21 @@ try {
 }
 const app = createApp(config);
 
-const server = app.listen(config.port, () => {
+// Node lets a client take 60 s to send a request's headers and 300 s for the whole
+// request, and checks only every 30 s: a client that trickles a byte at a time holds a
+// connection open for minutes. A page load or a form post here is a few hundred bytes.
+const HEADERS_TIMEOUT = 5_000; // ms, from a request's first byte to its last header
+const REQUEST_TIMEOUT = 10_000; // ms, to its last byte; then 408 and the connection closes
+const TIMEOUT_CHECK_INTERVAL = 1_000; // ms between Node's checks of both
+
+const server = createServer(
+  {
+    headersTimeout: HEADERS_TIMEOUT,
+    requestTimeout: REQUEST_TIMEOUT,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL,
+  },
+  app.callback(),
+).listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
   console.log(`Serving on http://localhost:${port}`);
 });
@@ -50,11 +65,11 @@ server.on('request', (_request, response: ServerResponse) => {
 // the idle ones (server.close() does both, since Node 19), let requests in flight finish,
 // and after SHUTDOWN_TIMEOUT seconds close whatever is left (a client that never finishes
 // its request cannot hold us up). A second signal exits at once.
-function shutDown(signal: NodeJS.Signals) {
+function shutDown(reason: string) {
   if (stopping) process.exit(1);
   stopping = true;
   console.log(
-    `${signal}: shutting down, waiting up to ${config.shutdownTimeout}s for requests in flight`,
+    `${reason}: shutting down, waiting up to ${config.shutdownTimeout}s for requests in flight`,
   );
   inProgress.forEach(lastOnItsConnection);
   server.close(() => process.exit(0));
@@ -66,3 +81,24 @@ function shutDown(signal: NodeJS.Signals) {
 }
 process.on('SIGINT', shutDown);
 process.on('SIGTERM', shutDown);
+
+// `npm start` runs `sh -c "node ...preflight.mjs && node src/server.ts"`, and passes a
+// process manager's SIGTERM (or SIGINT) to that shell only; dash, the sh of Debian and
+// Ubuntu, then exits without passing it on, and this server would go on serving with no
+// one to stop it. So it also shuts down once the process that started it has gone: this
+// one is then adopted by another (POSIX), or that one no longer runs (Windows). (Under
+// `npm run dev`, the process that started it is node --watch, which stays; Ctrl-C
+// reaches both.)
+const starter = process.ppid;
+const isRunning = (pid: number) => {
+  try {
+    return process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+const orphanCheck = setInterval(() => {
+  if (process.ppid === starter && isRunning(starter)) return;
+  clearInterval(orphanCheck);
+  shutDown('The process that started this server has ended');
+}, 1000).unref();

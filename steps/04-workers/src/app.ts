@@ -25,6 +25,9 @@ export interface AppOptions {
   secureCookies?: boolean;
   // Trust X-Forwarded-Proto and friends from a proxy in front of the app.
   trustProxy?: boolean;
+  // The site's own https:// address (PUBLIC_URL), where secureCookies sends a page load
+  // that came over plain HTTP; without it, that page load is refused as well.
+  publicUrl?: string;
   // The templates' folder; default: views/ in this step.
   views?: string;
   // A text file shown at the top of every page, read on every request; default: none.
@@ -42,6 +45,7 @@ export function createApp({
   keys,
   secureCookies = false,
   trustProxy = false,
+  publicUrl,
   views,
   noticeFile,
 }: AppOptions): Koa {
@@ -80,7 +84,7 @@ export function createApp({
   // Read on every request, so an edit shows at once in every worker; not for the stylesheet.
   if (noticeFile) app.use(siteNotice(noticeFile));
   // Before sessions: a Secure cookie cannot be sent over plain HTTP.
-  if (secureCookies) app.use(requireHttps());
+  if (secureCookies) app.use(requireHttps(publicUrl));
   app.use(sessions(app, { secure: secureCookies })); // ctx.session for everything below
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method

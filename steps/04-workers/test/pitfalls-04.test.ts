@@ -26,12 +26,15 @@ import type { Answer } from './helpers/workers.ts';
 // Every server starts once for this file, as mocha begins.
 let folder: string;
 let naiveNotice: string; // the naive app's notice file, read by it once, at start-up
+let naiveNoticeOne: string; // the same, for the naive app in one process
 const naive = (name: string, env: Record<string, string>) => startServer(env, demo(name));
 const servers: Record<string, Server> = {};
 before(() => {
   folder = mkdtempSync(join(tmpdir(), 'pitfalls-04-'));
   naiveNotice = join(folder, 'naive.txt');
+  naiveNoticeOne = join(folder, 'naive-one.txt');
   writeFileSync(naiveNotice, 'Old notice');
+  writeFileSync(naiveNoticeOne, 'Old notice');
   servers.visitsTwo = naive('visits-counter', { WORKERS: '2' });
   servers.visitsOne = naive('visits-counter', {});
   servers.storeTwo = naive('memory-store', { WORKERS: '2' });
@@ -40,6 +43,7 @@ before(() => {
     WORKERS: '2',
     NOTICE_FILE: naiveNotice,
   });
+  servers.noticeOne = naive('notice-at-startup', { NOTICE_FILE: naiveNoticeOne });
   servers.step = stepWithTwoWorkers().server; // this step's app, shared with other files
 });
 after(async () => {
@@ -129,6 +133,13 @@ describe('step 04, pitfalls', function () {
       const notices = new Map(after.map((answer) => [answer.servedBy, noticeIn(answer)]));
       expect(notices.get(replacement)).to.equal('New notice');
       expect(new Set(notices.values())).to.deep.equal(new Set(['Old notice', 'New notice']));
+    });
+
+    it('naive, WORKERS=1 (as in development): an edit does not show, but every page agrees', async () => {
+      const url = await servers.noticeOne.url();
+      writeFileSync(naiveNoticeOne, 'New notice');
+      const answers = await inTurn(3, () => fresh(url));
+      expect(answers.map(noticeIn)).to.deep.equal(['Old notice', 'Old notice', 'Old notice']);
     });
 
     it('this step: every worker shows the edit on its next page', async () => {

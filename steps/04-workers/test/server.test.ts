@@ -21,7 +21,12 @@ before(() => {
   // The deadline is all this server's test is about, not its length: the shortest will do.
   stalled = startServer({ SHUTDOWN_TIMEOUT: '0.01' });
   live = startServer(production);
-  behindProxy = startServer({ ...production, SECURE_COOKIES: 'true', TRUST_PROXY: 'true' });
+  behindProxy = startServer({
+    ...production,
+    SECURE_COOKIES: 'true',
+    TRUST_PROXY: 'true',
+    PUBLIC_URL: 'https://shop.example',
+  });
 });
 after(cleanUp); // every server and connection, even after a failure
 
@@ -100,11 +105,15 @@ describe('src/server.ts', function () {
       expect(sessionSetCookie(res).header).to.match(/;\s*secure\b/i);
     });
 
-    it('redirects a page load over plain HTTP to the same address over HTTPS', async () => {
+    it('redirects a page load over plain HTTP to the same path at PUBLIC_URL, whatever the Host', async () => {
       const url = new URL('/howdy?from=test', await behindProxy.url());
-      const res = await fetch(url, { redirect: 'manual' });
+      const res = await fetch(url, {
+        redirect: 'manual',
+        headers: { 'X-Forwarded-Host': 'evil.example' },
+      });
       expect(res.status).to.equal(308);
-      expect(res.headers.get('location')).to.equal(`https://${url.host}/howdy?from=test`);
+      expect(res.headers.get('location')).to.equal('https://shop.example/howdy?from=test');
+      expect(res.headers.get('cache-control')).to.equal('no-store');
       expect(res.headers.getSetCookie()).to.deep.equal([]);
       const head = await fetch(url, { method: 'HEAD', redirect: 'manual' });
       expect(head.status).to.equal(308);

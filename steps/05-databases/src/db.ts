@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -13,6 +13,9 @@ export const MIGRATIONS: readonly string[] = [
    );
    INSERT INTO site_counts (id, visits) VALUES (1, 0);
    CREATE TABLE popular (item TEXT PRIMARY KEY, adds INTEGER NOT NULL);`,
+  // The popular list, most added first, read in that order: a page reads the few rows it
+  // shows, not the whole table sorted (which grows with every new item anyone adds).
+  `CREATE INDEX popular_by_adds ON popular (adds DESC, item);`,
 ];
 // #endregion migrations
 
@@ -57,15 +60,50 @@ function sqliteCode(error: unknown): number {
   return code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' ? errcode & 0xff : 0;
 }
 
-// Runs one database call; turns "cannot answer now" into DatabaseUnavailable.
-function guarded<Args extends unknown[], Result>(call: (...args: Args) => Result) {
-  return (...args: Args): Result => {
-    try {
-      return call(...args);
-    } catch (error) {
-      throw UNAVAILABLE.has(sqliteCode(error)) ? new DatabaseUnavailable(error) : error;
-    }
+// #region still-busy
+// Wraps each database call of one connection: turns "cannot answer now" into
+// DatabaseUnavailable. node:sqlite is synchronous, so a call waiting for the lock blocks
+// its whole process, and every request queued behind it would wait its own full busy
+// timeout in turn (5, 10, 15 s...). So once a call has waited the whole timeout in vain,
+// the lock is known to be held: the next calls wait only STILL_BUSY_TIMEOUT each, and
+// answer their 503 at once, until a write gets through and the full timeout is back.
+export const STILL_BUSY_TIMEOUT = 50; // ms
+function guardFor(db: DatabaseSync, busyTimeout: number) {
+  // This connection's writes so far (reads get through a held lock: they prove nothing).
+  const changes = db.prepare('SELECT total_changes() AS changes');
+  const written = () => changes.get()!.changes as number;
+  let stillBusy: number | undefined; // `written()` when the lock was found held
+  const setBusyTimeout = (ms: number) => db.exec(`PRAGMA busy_timeout = ${ms}`);
+
+  return function guarded<Args extends unknown[], Result>(call: (...args: Args) => Result) {
+    return (...args: Args): Result => {
+      try {
+        const result = call(...args);
+        if (stillBusy !== undefined && db.isOpen && written() > stillBusy) {
+          stillBusy = undefined;
+          setBusyTimeout(busyTimeout);
+        }
+        return result;
+      } catch (error) {
+        const code = sqliteCode(error);
+        if (code === 5 && stillBusy === undefined) {
+          stillBusy = written();
+          setBusyTimeout(Math.min(busyTimeout, STILL_BUSY_TIMEOUT));
+        }
+        throw UNAVAILABLE.has(code) ? new DatabaseUnavailable(error) : error;
+      }
+    };
   };
+}
+// #endregion still-busy
+
+// A database file that opens but is not this step's to use, and what to do instead.
+class WrongFile extends Error {
+  fix: string;
+  constructor(reason: string, fix: string) {
+    super(reason);
+    this.fix = fix;
+  }
 }
 
 // #region migrate
@@ -77,12 +115,18 @@ function migrate(db: DatabaseSync) {
   db.exec('BEGIN IMMEDIATE');
   try {
     const version = db.prepare('PRAGMA user_version').get()!.user_version as number;
-    if (version > MIGRATIONS.length)
-      throw new Error(`its schema ${version} is newer than this code`);
+    if (version > MIGRATIONS.length) {
+      throw new WrongFile(
+        `it was made by a later step of the course (schema ${version}, this step knows ${MIGRATIONS.length})`,
+        "use this step's own data/site.sqlite, or set DATABASE_PATH to another file",
+      );
+    }
     for (const sql of MIGRATIONS.slice(version)) db.exec(sql);
-    // Written even when it has not changed: a read-only file fails here, at start-up.
+    // The version is written in any case, so that a read-only file fails here, at start-up,
+    // not on the first visit. Up to date, it is rolled back: nothing reaches the disk, and a
+    // worker can start (replace one that died) even when the disk is full.
     db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
-    db.exec('COMMIT');
+    db.exec(version < MIGRATIONS.length ? 'COMMIT' : 'ROLLBACK');
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
@@ -125,9 +169,12 @@ function connect(path: string, busyTimeout: number): DatabaseSync {
     return db;
   } catch (error) {
     db?.close();
-    const fix = [11, 26].includes(sqliteCode(error)) // CORRUPT, NOTADB
-      ? 'move the damaged file away, or set DATABASE_PATH to another file'
-      : 'set DATABASE_PATH to a file in a folder you can write';
+    const fix =
+      error instanceof WrongFile
+        ? error.fix
+        : [11, 26].includes(sqliteCode(error)) // CORRUPT, NOTADB
+          ? 'move the damaged file away, or set DATABASE_PATH to another file'
+          : 'set DATABASE_PATH to a file in a folder you can write';
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Cannot open the database at ${JSON.stringify(path)}: ${reason}; ${fix}`, {
       cause: error,
@@ -136,17 +183,58 @@ function connect(path: string, busyTimeout: number): DatabaseSync {
 }
 // #endregion connect
 
+// #region file-gone
+// Deleting the file (or data/) while the server runs stops nothing: SQLite goes on with
+// the file it opened, which no other process can see any more, and a process that opens
+// the path later makes a new one. So every FILE_CHECK_EVERY ms, a cheap look (a stat)
+// whether the path still names the file this connection opened; if not, onFileGone is
+// told once.
+export const FILE_CHECK_EVERY = 10_000;
+function watchFile(path: string, onFileGone: (message: string) => void, every: number) {
+  const opened = statSync(path);
+  const timer = setInterval(() => {
+    let now;
+    try {
+      now = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      return; // cannot look (a folder's permissions changed): nothing to say for sure
+    }
+    if (now?.dev === opened.dev && now.ino === opened.ino) return;
+    clearInterval(timer);
+    onFileGone(
+      `The database file ${JSON.stringify(path)} was deleted or replaced while in use: ` +
+        'this process goes on with the old one, which nothing else sees. Stop the server ' +
+        'and start it again; to start over, use `npm run db -- reset` instead.',
+    );
+  }, every);
+  timer.unref(); // a timer that does not keep the process running
+  return () => clearInterval(timer);
+}
+// #endregion file-gone
+
+export interface OpenOptions {
+  busyTimeout?: number; // ms; default BUSY_TIMEOUT
+  onFileGone?: (message: string) => void; // default: no check
+  fileCheckEvery?: number; // ms; default FILE_CHECK_EVERY
+}
+
 // Nothing happens at import: the server calls this once at start-up, and each test opens
 // a file of its own.
 export function openDatabase(
   path: string,
-  { busyTimeout = BUSY_TIMEOUT }: { busyTimeout?: number } = {},
+  {
+    busyTimeout = BUSY_TIMEOUT,
+    onFileGone,
+    fileCheckEvery = FILE_CHECK_EVERY,
+  }: OpenOptions = {},
 ): SiteDatabase {
   // PRAGMAs take no bound parameters, so the number is checked before it joins the SQL.
   if (!Number.isSafeInteger(busyTimeout) || busyTimeout < 0) {
     throw new TypeError(`busyTimeout must be a whole number of milliseconds: ${busyTimeout}`);
   }
   const db = connect(path, busyTimeout);
+  const stopWatching = onFileGone ? watchFile(path, onFileGone, fileCheckEvery) : () => {};
+  const guarded = guardFor(db, busyTimeout);
 
   // #region statements
   // Prepared once, here, and reused by every request: SQLite parses each only once, and
@@ -165,7 +253,10 @@ export function openDatabase(
     visits: guarded(() => (visits.get() as { visits: number }).visits),
     countAdd: guarded((item: string) => void countAdd.run(item)),
     popular: guarded((limit = POPULAR_LIMIT) => popular.all(limit) as Popular[]),
-    close: guarded(() => db.close()),
+    close: guarded(() => {
+      stopWatching();
+      db.close();
+    }),
   };
   // #endregion statements
 }

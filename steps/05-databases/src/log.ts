@@ -38,6 +38,7 @@ export function logError(
   error: unknown,
   ctx?: RequestInfo,
   print: (text: string) => void = console.error,
+  printOutage: (line: string, reason: string) => void = print,
 ) {
   if (isClientError(error, ctx)) return;
   const where = ctx ? `${ctx.method} ${ctx.originalUrl} failed: ` : '';
@@ -46,7 +47,42 @@ export function logError(
   const { status, expose, cause } = (error ?? {}) as ErrorFields & { cause?: unknown };
   if (expose === true && typeof status === 'number' && status >= 500) {
     const why = cause instanceof Error ? ` (${cause.message})` : '';
-    return print(`${where}${status} ${(error as Error).message}${why}`);
+    const reason = `${status} ${(error as Error).message}${why}`;
+    return printOutage(`${where}${reason}`, reason);
   }
   print(`${where}${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+}
+
+// An outage fails every request until it ends: thousands of identical lines would bury
+// whatever else the log says. So the first line of each reason is printed at once, the
+// same reason within REPEAT_WINDOW is only counted, and one line then says how many.
+export const REPEAT_WINDOW = 10_000; // ms
+type Schedule = (then: () => void, ms: number) => void;
+// A timer that never keeps the process running: a server that stops need not wait for it.
+const unrefTimer: Schedule = (then, ms) => void setTimeout(then, ms).unref();
+
+export function collapseRepeats(print: (text: string) => void, schedule = unrefTimer) {
+  const repeats = new Map<string, number>(); // per reason, repeats counted since its line
+  return (line: string, reason: string) => {
+    const count = repeats.get(reason);
+    if (count !== undefined) return void repeats.set(reason, count + 1);
+    print(line);
+    repeats.set(reason, 0);
+    schedule(() => {
+      const more = repeats.get(reason) ?? 0;
+      repeats.delete(reason);
+      const requests = more === 1 ? 'request' : 'requests';
+      const seconds = REPEAT_WINDOW / 1000;
+      if (more)
+        print(`${more} more ${requests} failed the same way in ${seconds} s: ${reason}`);
+    }, REPEAT_WINDOW);
+  };
+}
+
+// The log an app uses, app.on('error', errorLog()): one per app, so that the counts of
+// one app (or one test's) never hide another's lines. It prints with whatever
+// console.error is at the time.
+export function errorLog(print = (text: string) => console.error(text), schedule = unrefTimer) {
+  const outage = collapseRepeats(print, schedule);
+  return (error: unknown, ctx?: RequestInfo) => logError(error, ctx, print, outage);
 }

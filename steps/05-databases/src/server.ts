@@ -3,7 +3,6 @@ import { createApp } from './app.ts';
 import { manageWorkers } from './cluster.ts';
 import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './db.ts';
 import type { SiteDatabase } from './db.ts';
 import { cannotStart, serve } from './serve.ts';
 
@@ -17,10 +16,15 @@ try {
 }
 
 // Each process that serves opens its own connection to the database file; a file it
-// cannot open or create stops the start with one line saying what to fix.
-function open(path: string): SiteDatabase {
+// cannot open or create stops the start with one line saying what to fix. src/db.ts is
+// imported here, not at the top: the primary of several workers serves nothing, so it
+// never loads node:sqlite (whose warning Node 22, and 24 before 24.15, print in each
+// process that does).
+async function open(path: string): Promise<SiteDatabase> {
+  const { openDatabase } = await import('./db.ts');
+  const who = cluster.isWorker ? `Worker ${process.pid}: ` : '';
   try {
-    return openDatabase(path);
+    return openDatabase(path, { onFileGone: (message) => console.error(`${who}${message}`) });
   } catch (error) {
     cannotStart((error as Error).message);
   }
@@ -33,5 +37,5 @@ function open(path: string): SiteDatabase {
 // worker builds its own app, with its own memory, and serves on the shared port. What
 // they all share lives in the database file.
 if (config.workers > 1 && cluster.isPrimary) manageWorkers(config);
-else serve(createApp({ ...config, db: open(config.databasePath) }), config);
+else serve(createApp({ ...config, db: await open(config.databasePath) }), config);
 // #endregion start

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Context } from 'koa';
-import { isClientError, logError } from '../src/log.ts';
+import { errorLog, isClientError, logError, REPEAT_WINDOW } from '../src/log.ts';
 
 // A request as logError sees it: its method, its URL, and whether its client is still there.
 const request = (destroyed: boolean) =>
@@ -82,5 +82,63 @@ describe('logError', () => {
 
   it('logs something that is not an Error as text', () => {
     expect(logged('a string')).to.deep.equal(['a string']);
+  });
+});
+
+describe('errorLog', () => {
+  // An outage the app explained to the visitor: a 503 whose message is meant for them.
+  const outage = (cause: string) =>
+    Object.assign(new Error('Busy; try again.'), {
+      status: 503,
+      expose: true,
+      cause: new Error(cause),
+    });
+  // The log, with its lines kept and its timers run by the test, not by the clock.
+  function testLog() {
+    const lines: string[] = [];
+    const timers: { then: () => void; ms: number }[] = [];
+    const log = errorLog(
+      (text) => lines.push(text),
+      (then, ms) => timers.push({ then, ms }),
+    );
+    return { log, lines, timers };
+  }
+  const locked = 'POST /items failed: 503 Busy; try again. (database is locked)';
+
+  it("prints an outage's first line at once, and its repeats as one line after REPEAT_WINDOW", () => {
+    const { log, lines, timers } = testLog();
+    for (let i = 0; i < 4000; i++) log(outage('database is locked'), request(false));
+    expect(lines).to.deep.equal([locked]);
+    expect(timers.map(({ ms }) => ms)).to.deep.equal([REPEAT_WINDOW]);
+    timers[0].then();
+    expect(lines).to.deep.equal([
+      locked,
+      `3999 more requests failed the same way in ${REPEAT_WINDOW / 1000} s: ` +
+        '503 Busy; try again. (database is locked)',
+    ]);
+    // The window is over: the next one is news again.
+    log(outage('database is locked'), request(false));
+    expect(lines).to.have.length(3);
+    expect(lines[2]).to.equal(locked);
+  });
+
+  it('adds no line when nothing repeated, and prints a different outage or any other error at once', () => {
+    const { log, lines, timers } = testLog();
+    log(outage('database is locked'), request(false));
+    log(outage('disk I/O error'), request(false));
+    log(new TypeError('x is undefined'), request(false));
+    log(new TypeError('x is undefined'), request(false));
+    expect(lines).to.have.length(4);
+    expect(lines[1]).to.equal('POST /items failed: 503 Busy; try again. (disk I/O error)');
+    timers.forEach(({ then }) => then());
+    expect(lines).to.have.length(4);
+  });
+
+  it('uses a timer that does not keep the process running', async () => {
+    const handles = process.getActiveResourcesInfo().filter((name) => name === 'Timeout');
+    const log = errorLog(() => {});
+    log(outage('database is locked'), request(false));
+    const after = process.getActiveResourcesInfo().filter((name) => name === 'Timeout');
+    expect(after).to.have.length(handles.length); // an unref'd timer is not listed
   });
 });

@@ -22,7 +22,6 @@ export function createApp({ db, keys }: { db: SiteDatabase; keys: string[] }): K
     if (ctx.method === 'POST' && ctx.path === '/start-over') {
       // #region naive
       delete session.counter; // the data goes; the id, and whoever knows it, stays
-      await store.destroy(id); // the cart too
       session.started = true; // a change, so that koa-session saves the emptied session
       // #endregion naive
     } else if (ctx.method === 'POST' && typeof ctx.query.item === 'string') {

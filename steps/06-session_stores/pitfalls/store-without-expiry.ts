@@ -2,7 +2,9 @@
 // passes: the in-memory store's flaw (step 04), on disk. koa-session itself refuses a
 // session whose time is up, so nobody sees an expired one; but its row stays for good,
 // and every visitor without a cookie (every bot, every private window) adds one more.
-// (Plain-text pages keep the demonstration short.)
+// (Plain-text pages keep the demonstration short. Its table is in a file of its own,
+// beside the step's: data/site-forever-sessions.sqlite for data/site.sqlite.)
+import { parse, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import Koa from 'koa';
 import createSession from 'koa-session';
@@ -31,11 +33,14 @@ export function createApp({
   keys,
   maxAge = 24 * 60 * 60 * 1000,
 }: {
-  databasePath: string;
+  databasePath: string; // the step's database: this store's file goes beside it
   keys: string[];
   maxAge?: number; // how long a cookie lasts, in ms
 }): Koa {
-  const db = new DatabaseSync(databasePath);
+  // Not in the step's own file: its sessions are the step's app's, and `npm run db`
+  // shows and resets what the step's app keeps, which this table is not.
+  const { dir, name, ext } = parse(databasePath);
+  const db = new DatabaseSync(join(dir, `${name}-forever-sessions${ext}`));
   const store = foreverStore(db);
   const rows = db.prepare('SELECT count(*) AS rows FROM forever_sessions');
   const app = new Koa({ keys });

@@ -6,7 +6,7 @@ import { verifyCsrf } from './csrf.ts';
 import { errorPages } from './errors.ts';
 import { parseForm } from './forms.ts';
 import { securityHeaders } from './headers.ts';
-import { logError } from './log.ts';
+import { errorLog } from './log.ts';
 import { requireHttps } from './https.ts';
 import { siteNotice } from './notice.ts';
 import type { SiteDatabase } from './db.ts';
@@ -30,6 +30,9 @@ export interface AppOptions {
   secureCookies?: boolean;
   // Trust X-Forwarded-Proto and friends from a proxy in front of the app.
   trustProxy?: boolean;
+  // The site's own https:// address (PUBLIC_URL), where secureCookies sends a page load
+  // that came over plain HTTP; without it, that page load is refused as well.
+  publicUrl?: string;
   // The templates' folder; default: views/ in this step.
   views?: string;
   // A text file shown at the top of every page, read on every request; default: none.
@@ -50,6 +53,7 @@ export function createApp({
   keys,
   secureCookies = false,
   trustProxy = false,
+  publicUrl,
   views,
   noticeFile,
   sessionStore,
@@ -65,7 +69,9 @@ export function createApp({
     throw new TypeError('createApp: options.db must be an open database, from openDatabase()');
   }
   const app = new Koa({ env, keys, proxy: trustProxy });
-  app.on('error', logError); // our log instead of Koa's, which traces every visitor who hangs up
+  // Our log instead of Koa's, which traces every visitor who hangs up; an outage's
+  // repeated lines are counted, not printed.
+  app.on('error', errorLog());
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
@@ -102,7 +108,7 @@ export function createApp({
   // Read on every request, so an edit shows at once in every worker; not for the stylesheet.
   if (noticeFile) app.use(siteNotice(noticeFile));
   // Before sessions: a Secure cookie cannot be sent over plain HTTP.
-  if (secureCookies) app.use(requireHttps());
+  if (secureCookies) app.use(requireHttps(publicUrl));
   app.use(sessions(app, { secure: secureCookies, store })); // ctx.session for everything below
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method

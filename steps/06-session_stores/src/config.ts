@@ -19,6 +19,8 @@ export interface Config {
   keys: string[];
   secureCookies: boolean;
   trustProxy: boolean;
+  // The site's https:// address (origin only), where plain-HTTP page loads are sent.
+  publicUrl?: string;
   // How many processes serve: 1 is a single process, as in the earlier steps.
   workers: number;
   // The site notice's file, read on every request.
@@ -42,6 +44,26 @@ export const MAX_WORKERS = 64;
 
 // Shown in an error message: the value as it was set, quotes and all.
 const shown = (value: string) => JSON.stringify(value);
+
+// PUBLIC_URL: an https:// address with no path, such as https://shop.example (a port is
+// fine). Unset means none; SECURE_COOKIES needs one.
+function publicUrlFrom(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const url = URL.parse(value);
+  if (
+    url?.protocol !== 'https:' ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
+    throw new Error(
+      "PUBLIC_URL must be the site's https:// address with no path, such as " +
+        `PUBLIC_URL=https://shop.example, not ${shown(value)}`,
+    );
+  }
+  return url.origin;
+}
 
 // PORT: digits only, 0 to 65535; 0 lets the system pick a free port. Unset means 6543.
 function portFrom(value: string | undefined): number {
@@ -91,6 +113,33 @@ function workersFrom(value: string | undefined): number {
   return Number(value);
 }
 
+// REDIS_URL: redis://[user:password@]host[:port][/database], or rediss:// for TLS; unset
+// or empty means sessions in SQLite. Checked in full here: the Redis client would refuse
+// a port out of range with only "Invalid URL", and a database that is not a number later.
+function redisUrlFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const url = URL.parse(value);
+  // A port beyond 65535 leaves no URL to read: say which part is wrong.
+  const port =
+    url?.port ??
+    /^rediss?:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):(\d+)(?:\/|$)/.exec(value)?.[1];
+  const problem =
+    port && (Number(port) < 1 || Number(port) > 65535)
+      ? "REDIS_URL's port must be from 1 to 65535"
+      : !url || /\s/.test(value) || !/^rediss?:$/.test(url.protocol) || !url.hostname
+        ? 'REDIS_URL must be a redis:// or rediss:// address'
+        : !/^(\/\d*)?$/.test(url.pathname) || url.search || url.hash
+          ? 'REDIS_URL may end in a database number, and nothing else'
+          : undefined;
+  if (!problem) return value;
+  // The value as it was set, but never its password, which would end up in a log.
+  const visible = value.replace(/^(\w+:\/\/[^:@/]*:).*@/, '$1****@');
+  throw new Error(
+    `${problem}, such as redis://127.0.0.1:6379 or redis://user:password@host:6379/1, ` +
+      `not ${shown(visible)}`,
+  );
+}
+
 export function loadConfig(
   environment: Record<string, string | undefined> = process.env,
   warn: (message: string) => void = console.warn,
@@ -103,12 +152,7 @@ export function loadConfig(
   const noticeFile = environment.NOTICE_FILE
     ? resolve(environment.NOTICE_FILE)
     : DEFAULT_NOTICE_FILE;
-  const redisUrl = environment.REDIS_URL || undefined;
-  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    throw new Error(
-      `REDIS_URL must be a redis:// or rediss:// address, such as redis://127.0.0.1:6379, not ${shown(redisUrl)}`,
-    );
-  }
+  const redisUrl = redisUrlFrom(environment.REDIS_URL);
   const databasePath = environment.DATABASE_PATH
     ? resolve(environment.DATABASE_PATH)
     : DEFAULT_DATABASE_PATH;
@@ -139,6 +183,15 @@ export function loadConfig(
       'SECURE_COOKIES=true needs TRUST_PROXY=true: HTTPS reaches this server through a proxy.',
     );
   }
+  // Where a page load that came over plain HTTP is sent: the site's own address, set
+  // here, since the request's Host is whatever the client wrote.
+  const publicUrl = publicUrlFrom(environment.PUBLIC_URL);
+  if (secureCookies && !publicUrl) {
+    throw new Error(
+      "SECURE_COOKIES=true needs PUBLIC_URL, the site's https:// address, such as " +
+        'PUBLIC_URL=https://shop.example: page loads over plain HTTP are redirected there.',
+    );
+  }
 
   // Warned about last, once nothing else can stop the start.
   if (keys.length === 0) {
@@ -155,6 +208,7 @@ export function loadConfig(
     keys,
     secureCookies,
     trustProxy,
+    publicUrl,
     workers,
     noticeFile,
     databasePath,

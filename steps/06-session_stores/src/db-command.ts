@@ -6,11 +6,13 @@ import { relative } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadConfig } from './config.ts';
 import { BUSY_TIMEOUT, openDatabase } from './db.ts';
+import { NEW_SESSION_LIFETIME, REVOKED_LIFETIME } from './stores/store.ts';
 
 export const USAGE = `usage: npm run db -- show | reset
-  show    what the database holds: the visits and every item added, most added first
-  reset   start again: visits back to 0 and the popular list emptied (safe while the
-          server runs)
+  show    what the database holds: the visits, every item added, most added first, and
+          the sessions kept in it with their carts
+  reset   start again: visits back to 0, the popular list emptied and every session
+          ended, with its cart (safe while the server runs)
 The file is DATABASE_PATH, else data/site.sqlite in this step.`;
 
 type Print = (line: string) => void;
@@ -38,30 +40,67 @@ function counts(db: DatabaseSync): Counts {
   return { visits, items: items as Counts['items'] };
 }
 
+// The sessions kept in the file (src/stores/sqlite.ts; none while REDIS_URL is set):
+// how many, how many have expired (the server's next prune removes them), how many end
+// soon, as every new session does until its cookie comes back; their carts; and the
+// revoked ones, kept a while so that no request in flight can save them again.
+function sessions(db: DatabaseSync, now = Date.now()) {
+  const count = (from: string, ...params: number[]) =>
+    (db.prepare(`SELECT count(*) AS n FROM ${from}`).get(...params) as { n: number }).n;
+  const soon = now + NEW_SESSION_LIFETIME;
+  return {
+    total: count('sessions WHERE NOT revoked'),
+    expired: count('sessions WHERE NOT revoked AND expires <= ?', now),
+    endingSoon: count('sessions WHERE NOT revoked AND expires > ? AND expires <= ?', now, soon),
+    carts: count('(SELECT DISTINCT session_id FROM cart_items)'),
+    items: count('cart_items'),
+    revoked: count('sessions WHERE revoked'),
+  };
+}
+
+const minutes = (ms: number) => `${ms / 60_000} minutes`;
+
 function show(db: DatabaseSync, print: Print) {
   const { visits, items } = counts(db);
   print(`Visits to this site: ${visits}`);
-  if (!items.length) return print('Popular with everyone: nothing added yet');
-  print('Popular with everyone (times added, item):');
-  // Quoted as JSON: an item's quotes, spaces and control characters are all visible.
-  for (const { item, adds } of items)
-    print(`${String(adds).padStart(7)}  ${JSON.stringify(item)}`);
+  if (!items.length) print('Popular with everyone: nothing added yet');
+  else {
+    print('Popular with everyone (times added, item):');
+    // Quoted as JSON: an item's quotes, spaces and control characters are all visible.
+    for (const { item, adds } of items)
+      print(`${String(adds).padStart(7)}  ${JSON.stringify(item)}`);
+  }
+  const kept = sessions(db);
+  print(
+    `Sessions: ${kept.total}, of which ${kept.expired} expired and ` +
+      `${kept.endingSoon} end within ${minutes(NEW_SESSION_LIFETIME)}`,
+  );
+  print(`Carts: ${kept.carts}, holding ${kept.items} items`);
+  print(`Revoked sessions, kept ${minutes(REVOKED_LIFETIME)}: ${kept.revoked}`);
 }
 
 // #region reset
 // One transaction: a server that reads at the same moment sees the old numbers or the new
 // ones, never half of each, and its next request finds the new ones. The file, its
-// tables and every server's connection to it stay as they are.
+// tables and every server's connection to it stay as they are. Sessions end as Start
+// over ends one: revoked (their carts go with them), so that a request in flight cannot
+// save its session again; the expired ones are simply deleted.
 function reset(db: DatabaseSync, print: Print) {
   db.exec('BEGIN IMMEDIATE'); // the write lock first: no visit can slip in between
   try {
     const before = counts(db);
+    const now = Date.now();
     db.exec('UPDATE site_counts SET visits = 0');
     db.exec('DELETE FROM popular');
+    db.prepare('DELETE FROM sessions WHERE expires <= ?').run(now);
+    const { changes: ended } = db
+      .prepare("UPDATE sessions SET revoked = 1, data = '', expires = ? WHERE NOT revoked")
+      .run(now + REVOKED_LIFETIME);
     db.exec('COMMIT');
     const items = before.items.length === 1 ? 'item' : 'items';
     print(
-      `Reset: visits ${before.visits} → 0; ${before.items.length} popular ${items} removed`,
+      `Reset: visits ${before.visits} → 0; ${before.items.length} popular ${items} removed; ` +
+        `${ended} ${ended === 1 ? 'session' : 'sessions'} ended`,
     );
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');

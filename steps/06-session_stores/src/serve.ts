@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type Koa from 'koa';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +16,46 @@ export function cannotStart(reason?: string): never {
   process.exit(1);
 }
 
+// `npm start` runs `sh -c "node ...preflight.mjs && node src/server.ts"`, and passes a
+// process manager's SIGTERM (or SIGINT) to that shell only; dash, the sh of Debian and
+// Ubuntu, then exits without passing it on, and the server would go on serving with no
+// one to stop it. So the server (one process, or the primary: the workers end with it)
+// also calls `stop` once the process that started it has gone: it is then adopted by
+// another (POSIX), or that one no longer runs (Windows). (Under `npm run dev`, the
+// process that started it is node --watch, which stays; Ctrl-C reaches both.)
+export function whenOrphaned(stop: (reason: string) => void) {
+  const starter = process.ppid;
+  const check = setInterval(() => {
+    if (process.ppid === starter && isRunning(starter)) return;
+    clearInterval(check);
+    stop('The process that started this server has ended');
+  }, 1000).unref();
+}
+function isRunning(pid: number) {
+  try {
+    return process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// Node lets a client take 60 s to send a request's headers and 300 s for the whole
+// request, and checks only every 30 s: a client that trickles a byte at a time holds a
+// connection open for minutes. A page load or a form post here is a few hundred bytes.
+const HEADERS_TIMEOUT = 5_000; // ms, from a request's first byte to its last header
+const REQUEST_TIMEOUT = 10_000; // ms, to its last byte; then 408 and the connection closes
+const TIMEOUT_CHECK_INTERVAL = 1_000; // ms between Node's checks of both
+
 // Serves `app` in this process: the whole server with one worker, or one of the workers.
 export function serve(app: Koa, config: Config) {
   // A worker's own lines say which worker it is; its primary announces the address.
   const who = cluster.isWorker ? `Worker ${process.pid}: ` : '';
-  const server = app.listen(config.port, () => {
+  const timeouts = {
+    headersTimeout: HEADERS_TIMEOUT,
+    requestTimeout: REQUEST_TIMEOUT,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL,
+  };
+  const server = createServer(timeouts, app.callback()).listen(config.port, () => {
     const { port } = server.address() as AddressInfo;
     if (cluster.isPrimary) console.log(`Serving on http://localhost:${port}`);
   });
@@ -72,8 +108,10 @@ export function serve(app: Koa, config: Config) {
     shutDown(signal);
   };
   process.on('SIGTERM', onSignal);
-  if (cluster.isPrimary) process.on('SIGINT', onSignal);
-  else {
+  if (cluster.isPrimary) {
+    process.on('SIGINT', onSignal);
+    whenOrphaned(shutDown);
+  } else {
     // Ctrl-C in a terminal reaches every process of the server at once: the workers
     // leave it to their primary, which tells each of them to shut down.
     process.on('SIGINT', () => {});

@@ -1,12 +1,12 @@
 import cluster from 'node:cluster';
+import { isAbsolute, relative } from 'node:path';
 import { createApp } from './app.ts';
 import { manageWorkers } from './cluster.ts';
 import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './db.ts';
 import type { SiteDatabase } from './db.ts';
 import { cannotStart, serve } from './serve.ts';
-import { connectRedis, redisStore } from './stores/redis.ts';
+import { connectRedis, redisStore, withoutCredentials } from './stores/redis.ts';
 import { sqliteStore } from './stores/sqlite.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
@@ -19,10 +19,15 @@ try {
 }
 
 // Each process that serves opens its own connection to the database file; a file it
-// cannot open or create stops the start with one line saying what to fix.
-function open(path: string): SiteDatabase {
+// cannot open or create stops the start with one line saying what to fix. src/db.ts is
+// imported here, not at the top: the primary of several workers serves nothing, so it
+// never loads node:sqlite (whose warning Node 22, and 24 before 24.15, print in each
+// process that does).
+async function open(path: string): Promise<SiteDatabase> {
+  const { openDatabase } = await import('./db.ts');
+  const who = cluster.isWorker ? `Worker ${process.pid}: ` : '';
   try {
-    return openDatabase(path);
+    return openDatabase(path, { onFileGone: (message) => console.error(`${who}${message}`) });
   } catch (error) {
     cannotStart((error as Error).message);
   }
@@ -51,6 +56,15 @@ async function sessionStore(db: SiteDatabase) {
   }, PRUNE_EVERY).unref(); // a timer that does not keep the process running
   return store;
 }
+
+// Where the sessions are, said once at start-up, since a mistyped name (REDIS_ULR=…)
+// would leave REDIS_URL unset and the sessions quietly in SQLite.
+function whereSessionsAre() {
+  if (config.redisUrl) return `Sessions in Redis at ${withoutCredentials(config.redisUrl)}`;
+  const path = relative(process.cwd(), config.databasePath);
+  const shown = path.startsWith('..') || isAbsolute(path) ? config.databasePath : path;
+  return `Sessions in SQLite at ${shown}`;
+}
 // #endregion store
 
 // #region start
@@ -59,9 +73,15 @@ async function sessionStore(db: SiteDatabase) {
 // runs this same file again in each worker, where cluster.isPrimary is false, and each
 // worker builds its own app, with its own memory, and serves on the shared port. What
 // they all share lives in the database file.
-if (config.workers > 1 && cluster.isPrimary) manageWorkers(config);
-else {
-  const db = open(config.databasePath);
-  serve(createApp({ ...config, db, sessionStore: await sessionStore(db) }), config);
+// The process that says "Serving on" says where the sessions are, once its store works:
+// this one, or the primary when its first worker serves.
+if (config.workers > 1 && cluster.isPrimary) {
+  cluster.once('listening', () => console.log(whereSessionsAre()));
+  manageWorkers(config);
+} else {
+  const db = await open(config.databasePath);
+  const store = await sessionStore(db);
+  if (cluster.isPrimary) console.log(whereSessionsAre());
+  serve(createApp({ ...config, db, sessionStore: store }), config);
 }
 // #endregion start

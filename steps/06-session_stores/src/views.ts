@@ -88,13 +88,14 @@ export class TutorialViews {
 
     const problem = problemWith(name, await this.store.cart(id));
     if (problem) flash(this.session, problem, 'error');
-    else {
-      this.db.countAdd(name); // first: if the database fails, the cart does not change
-      // false only if overlapping adds filled the cart since it was read above
-      if (await this.store.addToCart(id, name, MAX_ITEMS))
-        flash(this.session, `Added “${name}” to your cart.`);
-      else flash(this.session, 'Your cart is full.', 'error');
-    }
+    // false only if overlapping adds filled the cart since it was read above
+    else if (await this.store.addToCart(id, name, MAX_ITEMS)) {
+      // Counted once it is in the cart, so that a refused add is never counted. Should the
+      // count fail now (the database busy), the visitor gets the 503 page with the item
+      // already in their cart, as their next page shows, and the list misses that one add.
+      this.db.countAdd(name);
+      flash(this.session, `Added “${name}” to your cart.`);
+    } else flash(this.session, 'Your cart is full.', 'error');
 
     this.ctx.redirect('/');
     this.ctx.status = 303; // See Other: fetch / with GET, whatever method brought you here

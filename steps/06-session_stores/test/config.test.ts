@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createApp } from '../src/app.ts';
 import { testDatabase } from './helpers/database.ts';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import {
@@ -13,6 +14,12 @@ import {
 
 // loadConfig reads a plain object, so these tests pass one instead of touching process.env.
 const quiet = () => {};
+// The HTTPS settings, all of them valid.
+const https = {
+  SECURE_COOKIES: 'true',
+  TRUST_PROXY: 'true',
+  PUBLIC_URL: 'https://shop.example',
+};
 
 describe('loadConfig', () => {
   it('has defaults for everything, the development key among them', () => {
@@ -23,6 +30,7 @@ describe('loadConfig', () => {
       keys: [DEV_SESSION_KEY],
       secureCookies: false,
       trustProxy: false,
+      publicUrl: undefined,
       workers: 1,
       noticeFile: DEFAULT_NOTICE_FILE,
       databasePath: DEFAULT_DATABASE_PATH,
@@ -39,6 +47,7 @@ describe('loadConfig', () => {
         SESSION_KEYS: 'secret',
         SECURE_COOKIES: 'true',
         TRUST_PROXY: 'true',
+        PUBLIC_URL: 'https://shop.example:8443/',
       },
       quiet,
     );
@@ -49,6 +58,7 @@ describe('loadConfig', () => {
       keys: ['secret'],
       secureCookies: true,
       trustProxy: true,
+      publicUrl: 'https://shop.example:8443',
       workers: 1,
       noticeFile: DEFAULT_NOTICE_FILE,
       databasePath: DEFAULT_DATABASE_PATH,
@@ -120,12 +130,30 @@ describe('loadConfig', () => {
     expect(config).to.include({ secureCookies: false, trustProxy: false });
   });
 
+  it('refuses SECURE_COOKIES=true without PUBLIC_URL, the address to redirect plain HTTP to', () => {
+    expect(() => loadConfig({ SECURE_COOKIES: 'true', TRUST_PROXY: 'true' }, quiet)).to.throw(
+      "SECURE_COOKIES=true needs PUBLIC_URL, the site's https:// address, such as PUBLIC_URL=https://shop.example",
+    );
+  });
+
+  for (const value of [
+    'http://shop.example',
+    'https://shop.example/shop',
+    'https://shop.example/?a=1',
+    'shop.example',
+    '',
+  ]) {
+    it(`refuses PUBLIC_URL=${JSON.stringify(value)}, showing an https:// address with no path`, () => {
+      expect(() => loadConfig({ ...https, PUBLIC_URL: value }, quiet)).to.throw(
+        `PUBLIC_URL must be the site's https:// address with no path, such as PUBLIC_URL=https://shop.example, not ${JSON.stringify(value)}`,
+      );
+    });
+  }
+
   for (const name of ['SECURE_COOKIES', 'TRUST_PROXY']) {
     for (const value of ['TRUE', 'yes', '1', '', 'true ']) {
       it(`refuses ${name}=${JSON.stringify(value)}, naming the values it accepts`, () => {
-        expect(() =>
-          loadConfig({ SECURE_COOKIES: 'true', TRUST_PROXY: 'true', [name]: value }, quiet),
-        ).to.throw(
+        expect(() => loadConfig({ ...https, [name]: value }, quiet)).to.throw(
           `${name} must be "true" or "false" (unset means false), not ${JSON.stringify(value)}`,
         );
       });
@@ -178,15 +206,49 @@ describe('loadConfig', () => {
   });
 
   it('reads REDIS_URL, a redis:// or rediss:// address, for sessions kept in Redis', () => {
-    for (const url of ['redis://127.0.0.1:6379', 'rediss://user:secret@cache.example:6380/1'])
+    for (const url of [
+      'redis://127.0.0.1:6379',
+      'redis://localhost',
+      'redis://[::1]:6379/',
+      'rediss://user:secret@cache.example:6380/1',
+      'redis://:secret@127.0.0.1:65535/15',
+    ])
       expect(loadConfig({ REDIS_URL: url }, quiet).redisUrl).to.equal(url);
     expect(loadConfig({ REDIS_URL: '' }, quiet).redisUrl).to.equal(undefined);
   });
 
-  for (const url of ['127.0.0.1:6379', 'http://127.0.0.1:6379', 'redis://', 'redis://a b'])
-    it(`refuses REDIS_URL=${JSON.stringify(url)}, saying what an address looks like`, () => {
+  // What each refusal says, then how a correct address looks.
+  const usage = 'such as redis://127.0.0.1:6379 or redis://user:password@host:6379/1';
+  for (const [url, problem] of [
+    ['127.0.0.1:6379', 'REDIS_URL must be a redis:// or rediss:// address'],
+    ['http://127.0.0.1:6379', 'REDIS_URL must be a redis:// or rediss:// address'],
+    ['redis://', 'REDIS_URL must be a redis:// or rediss:// address'],
+    ['redis://a b', 'REDIS_URL must be a redis:// or rediss:// address'],
+    ['redis://127.0.0.1:six', 'REDIS_URL must be a redis:// or rediss:// address'],
+    ['redis://127.0.0.1:99999', "REDIS_URL's port must be from 1 to 65535"],
+    ['redis://[::1]:65536/0', "REDIS_URL's port must be from 1 to 65535"],
+    ['redis://127.0.0.1:0', "REDIS_URL's port must be from 1 to 65535"],
+    ['redis://127.0.0.1:6379/one', 'REDIS_URL may end in a database number, and nothing else'],
+    ['redis://127.0.0.1:6379/1/2', 'REDIS_URL may end in a database number, and nothing else'],
+    ['redis://127.0.0.1:6379?db=1', 'REDIS_URL may end in a database number, and nothing else'],
+  ])
+    it(`refuses REDIS_URL=${JSON.stringify(url)}, naming the setting and what it accepts`, () => {
       expect(() => loadConfig({ REDIS_URL: url }, quiet)).to.throw(
-        `REDIS_URL must be a redis:// or rediss:// address, such as redis://127.0.0.1:6379, not ${JSON.stringify(url)}`,
+        `${problem}, ${usage}, not ${JSON.stringify(url)}`,
       );
     });
+
+  it('refuses a REDIS_URL without showing its password', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://me:s3cret@host:99999' }, quiet)).to.throw(
+      `not "redis://me:****@host:99999"`,
+    );
+  });
+
+  // The notice that every page of this step shows unless NOTICE_FILE names another.
+  it('ships a notice.txt that welcomes the visitor to this step, not another', () => {
+    const step = /(\d\d)-[^/\\]+[/\\]notice\.txt$/.exec(DEFAULT_NOTICE_FILE)?.[1];
+    expect(readFileSync(DEFAULT_NOTICE_FILE, 'utf8')).to.match(
+      new RegExp(`^Welcome to step ${step}\\.`),
+    );
+  });
 });

@@ -1,10 +1,15 @@
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
+import { MAX_ITEMS } from '../src/cart.ts';
+import { sqliteStore } from '../src/stores/sqlite.ts';
 import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
 import { databasePath, inFile, testDatabase, testDatabaseFile } from './helpers/database.ts';
+import { overlapping } from './helpers/overlapping.ts';
 import { cleanUp, isRunning, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import {
@@ -57,6 +62,37 @@ describe('the database, through the app', () => {
     expect(popularIn(page)).to.deep.equal(['tea (3)', 'cake (1)']);
     expect(page.text).to.contain('tea <span class="adds">(added 3 times)</span>');
     expect(page.text).to.contain('cake <span class="adds">(added 1 time)</span>');
+  });
+
+  it('counts in the popular list only the adds that land in the cart', async () => {
+    // One visitor's adds, twice as many as the cart holds, all at once: every one reads
+    // the cart (not full yet) before any of them adds, so the store refuses the last ones.
+    const adds = MAX_ITEMS * 2;
+    const db = testDatabase();
+    const store = sqliteStore(db);
+    const allRead = overlapping(adds);
+    let holding = false;
+    const cartRead = async (id: string) => {
+      const items = await store.cart(id);
+      if (holding) await allRead();
+      return items;
+    };
+    const app = createApp({ ...options, db, sessionStore: { ...store, cart: cartRead } });
+    const visitor = request.agent(app.callback());
+    const page = await visitor.get('/');
+    holding = true;
+    const answers = await Promise.all(
+      Array.from({ length: adds }, () =>
+        visitor
+          .post('/items')
+          .type('form')
+          .send({ _csrf: csrfFrom(page), item: 'tea' }),
+      ),
+    );
+    holding = false;
+    expect(new Set(answers.map((answer) => answer.status))).to.deep.equal(new Set([303]));
+    expect(cart(await visitor.get('/'))).to.have.length(MAX_ITEMS);
+    expect(db.popular()).to.deep.equal([{ item: 'tea', adds: MAX_ITEMS }]);
   });
 
   it('says so when nobody has added anything yet', async () => {
@@ -164,6 +200,46 @@ describe('the database, through the app', () => {
   });
 });
 
+describe('visitors queued behind a lock that stays held', () => {
+  // node:sqlite is synchronous: while one request waits for the lock, the whole process
+  // waits, and the others queue. The app's connection waits 1 s here (the server's, 5 s).
+  it('all get their 503 within about one busy timeout, and the site recovers when the lock is free', async function () {
+    this.timeout(20_000);
+    const busyTimeout = 1000;
+    const { db, path } = testDatabaseFile({ busyTimeout });
+    const server = createServer(appWith(db)).listen(0, '127.0.0.1');
+    const holder = new DatabaseSync(path);
+    const original = console.error;
+    console.error = () => {}; // one line per 503: not this test's subject
+    try {
+      await once(server, 'listening');
+      holder.exec('BEGIN IMMEDIATE');
+      // Five page views (each counts a visit) and the stylesheet, all sent at once.
+      const started = performance.now();
+      const paths = ['/', '/', '/', '/', '/', '/style.css'];
+      const answers = await Promise.all(
+        paths.map(async (url) => {
+          const { status } = await request(server).get(url);
+          return { url, status, took: performance.now() - started };
+        }),
+      );
+      expect(answers.map(({ status }) => status)).to.deep.equal([503, 503, 503, 503, 503, 200]);
+      // The first waited the whole timeout; the others, queued behind it, not theirs too
+      // (one after the other, that would have been 5 s and more).
+      const took = answers.map((answer) => answer.took);
+      expect(Math.max(...took), JSON.stringify(answers)).to.be.below(busyTimeout * 2);
+      expect(Math.max(...took)).to.be.at.least(busyTimeout * 0.9);
+
+      holder.exec('ROLLBACK');
+      expect(visitsIn(await request(server).get('/').expect(200))).to.equal(1);
+    } finally {
+      console.error = original;
+      holder.close();
+      server.close();
+    }
+  });
+});
+
 // src/server.ts in real processes. Each starts once, as mocha begins.
 let unwritable: string;
 let refused: Server;
@@ -217,6 +293,31 @@ describe('the database, with src/server.ts in real processes', function () {
     expect(refusedTwo.output.stdout).not.to.match(/replacement|Serving/);
     const pids = [...refusedTwo.output.stdout.matchAll(/Worker (\d+)/g)].map(([, pid]) => +pid);
     await waitUntil(() => !pids.some(isRunning), 'no worker to be left');
+  });
+
+  // Loaded before src/server.ts in each process (node:cluster gives the workers the same
+  // options): prints a line whenever a module of the server imports node:sqlite.
+  const sqliteProbe =
+    'data:text/javascript,' +
+    encodeURIComponent(`
+      import cluster from 'node:cluster';
+      import { registerHooks } from 'node:module';
+      registerHooks({
+        resolve(specifier, context, next) {
+          if (specifier === 'node:sqlite')
+            console.log((cluster.isPrimary ? 'primary' : 'worker') + ' loads node:sqlite');
+          return next(specifier, context);
+        },
+      });`);
+
+  it('with WORKERS=2, only the workers load node:sqlite, never the primary', async () => {
+    const probed = (workers: string) =>
+      startServer({ WORKERS: workers }, ['--import', sqliteProbe, 'src/server.ts']);
+    const [single, two] = [probed('1'), probed('2')];
+    await Promise.all([single.url(), two.url()]);
+    const loads = (server: Server) => server.output.stdout.match(/^\w+ loads node:sqlite$/gm);
+    expect(loads(single)).to.deep.equal(['primary loads node:sqlite']); // it serves: it must
+    expect(loads(two)).to.deep.equal(['worker loads node:sqlite', 'worker loads node:sqlite']);
   });
 
   it('keeps its data when it stops and starts again', async () => {

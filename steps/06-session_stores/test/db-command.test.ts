@@ -6,7 +6,14 @@ import { expect } from 'chai';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../src/db.ts';
 import { USAGE, runDbCommand } from '../src/db-command.ts';
-import { changeFile, databasePath, inFile, testDatabaseFile } from './helpers/database.ts';
+import { NEW_SESSION_LIFETIME } from '../src/stores/store.ts';
+import {
+  changeFile,
+  databasePath,
+  inFile,
+  sessionRows,
+  testDatabaseFile,
+} from './helpers/database.ts';
 import { cleanUp, withoutSqliteWarning } from './helpers/server.ts';
 import { fresh, fromEveryWorker, stepWithTwoWorkers, visitsIn } from './helpers/workers.ts';
 
@@ -25,6 +32,13 @@ function db(args: string[], path: string) {
   return { code, printed, failed };
 }
 
+// What show prints about sessions for a file that has none.
+const NO_SESSIONS = [
+  'Sessions: 0, of which 0 expired and 0 end within 15 minutes',
+  'Carts: 0, holding 0 items',
+  'Revoked sessions, kept 15 minutes: 0',
+];
+
 describe('npm run db', () => {
   it('show: the visits, and every item added, most added first, quoted', () => {
     const { db: site, path } = testDatabaseFile();
@@ -41,6 +55,7 @@ describe('npm run db', () => {
         '      3  "tea"',
         '      2  "cake"',
         '      1  "it\'s \\"quoted\\""',
+        ...NO_SESSIONS,
       ],
       failed: [],
     });
@@ -51,6 +66,48 @@ describe('npm run db', () => {
     expect(db(['show'], path).printed.slice(1)).to.deep.equal([
       'Visits to this site: 0',
       'Popular with everyone: nothing added yet',
+      ...NO_SESSIONS,
+    ]);
+  });
+
+  it('show: the sessions, how many expired or end soon, their carts, and the revoked ones', () => {
+    const { db: site, path } = testDatabaseFile();
+    const day = 24 * 60 * 60 * 1000;
+    const kept = (id: string, expires: number) =>
+      site.sessions.set(id, '{}', Date.now() + expires, Date.now() + expires);
+    kept('expired', -1000);
+    kept('new', NEW_SESSION_LIFETIME);
+    kept('back', day);
+    kept('gone', day);
+    for (const item of ['tea', 'milk']) site.sessions.addToCart('back', item, 20);
+    site.sessions.addToCart('new', 'cake', 20);
+    site.sessions.addToCart('gone', 'bread', 20);
+    site.sessions.destroy('gone', Date.now() + day);
+    expect(db(['show'], path).printed.slice(-3)).to.deep.equal([
+      'Sessions: 3, of which 1 expired and 1 end within 15 minutes',
+      'Carts: 2, holding 3 items',
+      'Revoked sessions, kept 15 minutes: 1',
+    ]);
+  });
+
+  it('reset: ends every session and empties every cart; a session in flight cannot come back', () => {
+    const { db: site, path } = testDatabaseFile();
+    const day = 24 * 60 * 60 * 1000;
+    for (const id of ['a', 'b'])
+      site.sessions.set(id, '{}', Date.now() + day, Date.now() + day);
+    site.sessions.set('expired', '{}', Date.now() - 1000, Date.now() - 1000);
+    site.sessions.addToCart('a', 'tea', 20);
+    expect(db(['reset'], path).printed[1]).to.equal(
+      'Reset: visits 0 → 0; 0 popular items removed; 2 sessions ended',
+    );
+    expect(sessionRows(path)).to.deep.equal({ sessions: 2, cartItems: 0 }); // revoked
+    site.sessions.set('a', '{"counter":2}', Date.now() + day, Date.now() + day);
+    expect(site.sessions.get('a', Date.now())).to.equal(undefined);
+    expect(site.sessions.addToCart('a', 'milk', 20)).to.equal(false);
+    expect(db(['show'], path).printed.slice(-3)).to.deep.equal([
+      'Sessions: 0, of which 0 expired and 0 end within 15 minutes',
+      'Carts: 0, holding 0 items',
+      'Revoked sessions, kept 15 minutes: 2',
     ]);
   });
 
@@ -82,7 +139,10 @@ describe('npm run db', () => {
     for (let i = 0; i < 5; i++) site.countVisit();
     expect(db(['reset'], path)).to.deep.equal({
       code: 0,
-      printed: [`Database: ${path}`, 'Reset: visits 5 → 0; 2 popular items removed'],
+      printed: [
+        `Database: ${path}`,
+        'Reset: visits 5 → 0; 2 popular items removed; 0 sessions ended',
+      ],
       failed: [],
     });
     expect(inFile(path)).to.deep.equal({ visits: 0, popular: [] });
@@ -95,7 +155,7 @@ describe('npm run db', () => {
     const { db: site, path } = testDatabaseFile();
     site.countAdd('tea');
     expect(db(['reset'], path).printed[1]).to.equal(
-      'Reset: visits 0 → 0; 1 popular item removed',
+      'Reset: visits 0 → 0; 1 popular item removed; 0 sessions ended',
     );
     const file = new DatabaseSync(path, { readOnly: true });
     try {
@@ -170,7 +230,7 @@ describe('npm run db, as a command beside a running server', function () {
     const [code] = await once(command, 'exit');
     expect(code).to.equal(0);
     expect(withoutSqliteWarning(output)).to.match(
-      /^Database: .+\nReset: visits \d+ → 0; \d+ popular items? removed\n$/,
+      /^Database: .+\nReset: visits \d+ → 0; \d+ popular items? removed; \d+ sessions? ended\n$/,
     );
     const pages = await fromEveryWorker(() => fresh(url));
     expect(pages.map(visitsIn)).to.deep.equal(pages.map((_, i) => i + 1));

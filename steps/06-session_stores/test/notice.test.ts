@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,8 +77,31 @@ describe('the site notice', () => {
         expect(notice(res.text)).to.equal(null);
       }
       expect(logged).to.have.length(1);
-      expect(logged[0]).to.match(/^Cannot read the site notice: EISDIR/);
+      expect(logged[0]).to.match(
+        /^Cannot read the site notice: .*(EISDIR|is not a regular file)/,
+      );
       await request(server).get('/').expect(200);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it('leaves out a notice file that is a FIFO at once, with no writer, and logs it once', async function () {
+    if (process.platform === 'win32') this.skip(); // no mkfifo: Windows has no FIFOs in files
+    this.timeout(5000);
+    execFileSync('mkfifo', [file]);
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => logged.push(args.join(' '));
+    try {
+      const server = app();
+      for (let i = 0; i < 3; i++) {
+        const res = await request(server).get('/').timeout(2000).expect(200);
+        expect(notice(res.text)).to.equal(null);
+      }
+      expect(logged).to.deep.equal([
+        `Cannot read the site notice: ${file} is not a regular file`,
+      ]);
     } finally {
       console.error = original;
     }

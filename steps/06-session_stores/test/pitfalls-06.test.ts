@@ -3,13 +3,22 @@ import request from 'supertest';
 import { createApp } from '../src/app.ts';
 import type { AppOptions } from '../src/app.ts';
 import { MAX_ITEMS } from '../src/cart.ts';
+import { connectRedis, redisStore } from '../src/stores/redis.ts';
 import { sqliteStore } from '../src/stores/sqlite.ts';
+import { NEW_SESSION_LIFETIME } from '../src/stores/store.ts';
 import type { SessionStore } from '../src/stores/store.ts';
 import * as cartInSession from '../pitfalls/cart-in-session.ts';
+import * as dayForEverySession from '../pitfalls/day-for-every-session.ts';
 import * as startOverSameId from '../pitfalls/start-over-same-id.ts';
 import * as storeWithoutExpiry from '../pitfalls/store-without-expiry.ts';
 import { cookieHeader, count, setCookies } from './helpers/cookies.ts';
-import { sessionRows, testDatabase, testDatabaseFile } from './helpers/database.ts';
+import {
+  sessionRows,
+  sessionsEnding,
+  tablesIn,
+  testDatabase,
+  testDatabaseFile,
+} from './helpers/database.ts';
 import { addItem, cart, csrfFrom } from './helpers/forms.ts';
 import { overlapping } from './helpers/overlapping.ts';
 import { redisOrSkip, startRedis } from './helpers/redis.ts';
@@ -154,6 +163,7 @@ describe('step 06, pitfall 3: sessions that never expire', () => {
     await new Promise((resolve) => setTimeout(resolve, 100)); // every session has expired
     const res = await request(server.callback()).get('/');
     expect(res.text).to.equal('Count: 1\nSessions kept: 26\n');
+    expect(tablesIn(path)).to.not.include('forever_sessions'); // it has a file of its own
   });
 
   it('this step: an expired session is never returned, and prune() deletes it', async () => {
@@ -206,3 +216,53 @@ describe('step 06, pitfall 4: session fixation', () => {
   });
 });
 // #endregion pitfall-4
+
+// #region pitfall-5
+describe('step 06, pitfall 5: a day for every new session', () => {
+  const HOUR = 60 * 60 * 1000;
+  const VISITS = 25; // requests without a cookie, as a bot without a cookie jar sends them
+
+  it(`naive: ${VISITS} requests without a cookie leave ${VISITS} sessions, each kept a day`, async () => {
+    const { db, path } = testDatabaseFile();
+    const server = dayForEverySession.createApp({ db, keys: KEYS }).callback();
+    for (let visit = 1; visit <= VISITS; visit += 1) await request(server).get('/');
+    expect(sessionsEnding(path, Date.now() + 23 * HOUR)).to.equal(VISITS);
+  });
+
+  it(`this step: they leave sessions that are gone ${NEW_SESSION_LIFETIME / 60_000} minutes later`, async () => {
+    const { db, path } = testDatabaseFile();
+    let now = Date.now();
+    const store = sqliteStore(db, () => now);
+    const server = app({ db, sessionStore: store });
+    for (let visit = 1; visit <= VISITS; visit += 1) await request(server).get('/');
+    expect(sessionRows(path).sessions).to.equal(VISITS);
+    expect(sessionsEnding(path, now + NEW_SESSION_LIFETIME)).to.equal(0);
+    // A visitor who comes back keeps the session for the cookie's day.
+    const visitor = request.agent(server);
+    await visitor.get('/');
+    await visitor.get('/');
+    now += NEW_SESSION_LIFETIME;
+    expect(count(await visitor.get('/'))).to.equal(3);
+    expect(store.prune()).to.equal(VISITS);
+    expect(sessionRows(path).sessions).to.equal(1);
+  });
+
+  it('this step with Redis: each such session’s key lives NEW_SESSION_LIFETIME at most', async function () {
+    redisOrSkip(this);
+    this.timeout(10_000); // starts a redis-server
+    const redis = await startRedis();
+    const client = await connectRedis(redis.url);
+    try {
+      const server = app({ sessionStore: redisStore(client) });
+      for (let visit = 1; visit <= VISITS; visit += 1) await request(server).get('/');
+      const keys = await client.keys('session:*');
+      expect(keys).to.have.length(VISITS);
+      for (const key of keys)
+        expect(await client.pTTL(key)).to.be.within(1, NEW_SESSION_LIFETIME);
+    } finally {
+      client.destroy();
+      await redis.stop();
+    }
+  });
+});
+// #endregion pitfall-5

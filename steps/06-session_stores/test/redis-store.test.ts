@@ -1,12 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
 import { SESSION_COOKIE } from '../src/session.ts';
-import { connectRedis, redisStore, SessionStoreUnavailable } from '../src/stores/redis.ts';
+import { connectRedis, MAX_RECONNECT_DELAY, redisStore } from '../src/stores/redis.ts';
+import { SessionStoreUnavailable } from '../src/stores/redis.ts';
 import type { Redis } from '../src/stores/redis.ts';
-import { BROWSER_SESSION_LIFETIME } from '../src/stores/store.ts';
-import { count, setCookies } from './helpers/cookies.ts';
+import {
+  BROWSER_SESSION_LIFETIME,
+  NEW_SESSION_LIFETIME,
+  REVOKED_LIFETIME,
+} from '../src/stores/store.ts';
+import { count, sessionCookie, setCookies } from './helpers/cookies.ts';
 import { testDatabase } from './helpers/database.ts';
 import { addItem, cart } from './helpers/forms.ts';
 import { freePort, redisOrSkip, startRedis } from './helpers/redis.ts';
@@ -24,6 +32,31 @@ const UNREACHABLE =
   /^Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable \(.+\); retrying in the background$/;
 const cannotReach = (url: string) =>
   `cannot reach Redis at ${url} (connection refused); start redis-server, or unset REDIS_URL to keep sessions in SQLite`;
+const refused = (url: string, reply: string) =>
+  `Redis at ${url} refused the connection: ${reply}; check the database number, user name and password in REDIS_URL`;
+const notRedisLine = (url: string, ms = 3000) =>
+  `the server at ${url} accepted the connection but did not answer as Redis does within ${ms} ms; check that REDIS_URL names a Redis server`;
+
+// A TCP server that accepts every connection and never says a word: another program on
+// Redis's port, not a Redis. open() counts the connections still open; close() ends it
+// and them.
+async function silentServer() {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket)).resume(); // reads, and ignores, it all
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    open: () => sockets.size,
+    close() {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    },
+  };
+}
 
 // What `start()`'s promise settled with, and after how many milliseconds, counted from
 // before the call (so that a lower bound holds however long the call's first part takes).
@@ -52,8 +85,9 @@ async function stderrDuring<T>(run: () => Promise<T>): Promise<[T, string]> {
 
 // A redis-server and a client connected to it, which logs into `logged`: one for each
 // test (`each`) or one that the suite's tests share (`all`). Both are gone afterwards,
-// whatever happened (destroy() and stop() do nothing the second time). A short
-// startupTimeout: the client must go on reconnecting after it, once it has connected.
+// whatever happened (destroy() and stop() do nothing the second time). startupTimeout
+// bounds the first connection only (the client reconnects however late an outage comes),
+// so a second is enough, even for a busy machine's connection and handshake.
 function withRedis(scope: 'each' | 'all') {
   const redis = {} as { server: RedisServer; client: Redis; logged: string[] };
   before(function () {
@@ -63,7 +97,7 @@ function withRedis(scope: 'each' | 'all') {
     redis.logged = [];
     redis.server = await startRedis();
     const log = (line: string) => redis.logged.push(line);
-    redis.client = await connectRedis(redis.server.url, { startupTimeout: 100, log });
+    redis.client = await connectRedis(redis.server.url, { startupTimeout: 1000, log });
   });
   (scope === 'each' ? afterEach : after)(async () => {
     redis.client?.destroy();
@@ -78,17 +112,45 @@ describe('the Redis session store', () => {
   beforeEach(() => (id = randomUUID()));
   const store = () => redisStore(redis.client);
 
+  // A session for the id, saved twice so that it has its full lifetime, as a visitor's
+  // session has once the cookie has come back.
+  const stored = async (maxAge: number | 'session' = 60_000) => {
+    for (const counter of [1, 2]) await store().set(id, { counter }, maxAge);
+  };
+
   it('returns the session it saved', async () => {
     await store().set(id, { counter: 3 }, 60_000);
     expect(await store().get(id)).to.deep.equal({ counter: 3 });
   });
 
-  it('destroys a session together with its cart', async () => {
-    await store().set(id, { counter: 3 }, 60_000);
+  it('destroys a session together with its cart, and keeps its key as revoked for REVOKED_LIFETIME', async () => {
+    await stored();
     await store().addToCart(id, 'tea', 5);
     await store().destroy(id);
     expect(await store().get(id)).to.equal(undefined);
-    expect(await redis.client.exists([`session:${id}`, `session:${id}:cart`])).to.equal(0);
+    expect(await redis.client.exists(`session:${id}:cart`)).to.equal(0);
+    const ttl = await redis.client.pTTL(`session:${id}`);
+    expect(ttl).to.be.within(REVOKED_LIFETIME - 1000, REVOKED_LIFETIME);
+  });
+
+  it('never writes a destroyed session back: a save or an add after destroy stores nothing', async () => {
+    await stored();
+    await store().destroy(id); // while another request, which loaded the session, goes on
+    await store().set(id, { counter: 3 }, 60_000);
+    expect(await store().addToCart(id, 'tea', 5)).to.equal(false);
+    expect(await store().get(id)).to.equal(undefined);
+    expect(await redis.client.exists(`session:${id}:cart`)).to.equal(0);
+  });
+
+  it('keeps a new id’s first save NEW_SESSION_LIFETIME, and the next save its full lifetime', async () => {
+    await store().set(id, { counter: 1 }, DAY);
+    const ttl = () => redis.client.pTTL(`session:${id}`);
+    expect(await ttl()).to.be.within(NEW_SESSION_LIFETIME - 1000, NEW_SESSION_LIFETIME);
+    await store().set(id, { counter: 2 }, DAY);
+    expect(await ttl()).to.be.within(DAY - 1000, DAY);
+    // A first save with a shorter maxAge keeps that: the cookie would be gone sooner.
+    await store().set(`${id}-2`, { counter: 1 }, 60_000);
+    expect(await redis.client.pTTL(`session:${id}-2`)).to.be.within(59_000, 60_000);
   });
 
   it('keeps each session as JSON under its prefix, with its cart beside it', async () => {
@@ -101,7 +163,7 @@ describe('the Redis session store', () => {
   });
 
   it('lets Redis expire the session maxAge milliseconds after it is saved', async () => {
-    await store().set(id, { counter: 1 }, 60_000);
+    await stored(60_000);
     expect(await redis.client.pTTL(`session:${id}`)).to.be.within(59_000, 60_000);
     await store().set(id, { counter: 2 }, 50);
     await sleep(100);
@@ -109,7 +171,7 @@ describe('the Redis session store', () => {
   });
 
   it("keeps a browser session (maxAge 'session') for BROWSER_SESSION_LIFETIME", async () => {
-    await store().set(id, { counter: 1 }, 'session');
+    await stored('session');
     const ttl = await redis.client.pTTL(`session:${id}`);
     expect(ttl).to.be.within(BROWSER_SESSION_LIFETIME - 1000, BROWSER_SESSION_LIFETIME);
   });
@@ -121,13 +183,24 @@ describe('the Redis session store', () => {
     }
   });
 
+  it('reads a key of another type under the id as no session, and as an empty cart', async () => {
+    await stored();
+    await store().addToCart(id, 'tea', 5); // session:<id>:cart, a list
+    expect(await store().get(`${id}:cart`)).to.equal(undefined); // GET on it: WRONGTYPE
+    await redis.client.set(`session:${id}:text:cart`, 'a string');
+    expect(await store().cart(`${id}:text`)).to.deep.equal([]); // LRANGE on it: WRONGTYPE
+    expect(await store().cart(id)).to.deep.equal(['tea']); // and nothing was changed
+  });
+
   it('returns the cart’s items in the order they were added; no cart is an empty one', async () => {
+    await stored();
     expect(await store().cart(id)).to.deep.equal([]);
     for (const item of ['tea', 'milk', 'bread']) await store().addToCart(id, item, 5);
     expect(await store().cart(id)).to.deep.equal(['tea', 'milk', 'bread']);
   });
 
   it('refuses an item beyond the limit: the cart keeps exactly `limit` items', async () => {
+    await stored();
     const added = [];
     for (const item of ['a', 'b', 'c', 'd']) added.push(await store().addToCart(id, item, 3));
     expect(added).to.deep.equal([true, true, true, false]);
@@ -135,6 +208,7 @@ describe('the Redis session store', () => {
   });
 
   it('loses no item of 50 overlapping adds to one cart', async () => {
+    await stored();
     const items = Array.from({ length: 50 }, (_, n) => `item ${n}`);
     const added = await Promise.all(items.map((item) => store().addToCart(id, item, 100)));
     expect(added.every(Boolean)).to.equal(true);
@@ -142,6 +216,7 @@ describe('the Redis session store', () => {
   });
 
   it('accepts exactly `limit` of 50 overlapping adds, and those are the cart', async () => {
+    await stored();
     const items = Array.from({ length: 50 }, (_, n) => `item ${n}`);
     const added = await Promise.all(items.map((item) => store().addToCart(id, item, 20)));
     expect(added.filter(Boolean)).to.have.length(20);
@@ -149,17 +224,21 @@ describe('the Redis session store', () => {
   });
 
   it('gives the cart the session’s lifetime whenever the session is saved', async () => {
+    await stored(60_000);
     await store().addToCart(id, 'tea', 5);
-    await store().set(id, { counter: 1 }, 60_000);
+    await store().set(id, { counter: 3 }, 120_000);
+    expect(await redis.client.pTTL(`session:${id}:cart`)).to.be.within(119_000, 120_000);
+  });
+
+  it('gives a new cart what is left of its session’s lifetime', async () => {
+    await stored(60_000);
+    await store().addToCart(id, 'tea', 5);
     expect(await redis.client.pTTL(`session:${id}:cart`)).to.be.within(59_000, 60_000);
   });
 
-  it('gives a new cart a day until its session is saved, and never lengthens a shorter life', async () => {
-    await store().addToCart(id, 'tea', 5);
-    expect(await redis.client.pTTL(`session:${id}:cart`)).to.be.within(DAY - 1000, DAY);
-    await store().set(id, { counter: 1 }, 60_000);
-    await store().addToCart(id, 'milk', 5);
-    expect(await redis.client.pTTL(`session:${id}:cart`)).to.be.within(59_000, 60_000);
+  it('adds nothing to the cart of an id with no session', async () => {
+    expect(await store().addToCart(id, 'tea', 5)).to.equal(false);
+    expect(await redis.client.exists(`session:${id}:cart`)).to.equal(0);
   });
 });
 
@@ -176,6 +255,41 @@ describe('the Redis session store, when Redis fails', function () {
     expect(error?.message).to.equal(cannotReach(`redis://127.0.0.1:${port}`)); // no password
     expect(ms).to.be.within(500, 2000);
     expect(stderr).to.equal('');
+  });
+
+  // Redis is running, and has said no: trying again for startupTimeout would change nothing.
+  it('refuses at once a database number that Redis does not have, saying what Redis answered', async () => {
+    const url = `${redis.server.url}/99`;
+    const [{ error, ms }, stderr] = await stderrDuring(() => timed(() => connectRedis(url)));
+    expect(error?.message).to.equal(refused(url, 'ERR DB index is out of range'));
+    expect(ms).to.be.below(1000); // not the 3000 ms of startupTimeout
+    expect(stderr).to.equal('');
+  });
+
+  it('refuses at once a user name and password that Redis does not accept, showing neither', async () => {
+    const url = redis.server.url.replace('//', '//someone:wrong@');
+    const [{ error, ms }, stderr] = await stderrDuring(() => timed(() => connectRedis(url)));
+    expect(error?.message).to.equal(
+      refused(redis.server.url, 'WRONGPASS invalid username-password pair or user is disabled'),
+    );
+    expect(ms).to.be.below(1000);
+    expect(stderr).to.equal('');
+  });
+
+  it('gives up after startupTimeout on a server that accepts the connection and never answers', async () => {
+    const silent = await silentServer();
+    try {
+      const [{ error, ms }, stderr] = await stderrDuring(() =>
+        timed(() => connectRedis(silent.url, { startupTimeout: 500 })),
+      );
+      expect(error?.message).to.equal(notRedisLine(silent.url, 500));
+      expect(ms).to.be.within(500, 2000);
+      expect(stderr).to.equal('');
+      // and the client is gone: nothing left open, so the process can exit
+      await waitUntil(() => silent.open() === 0, 'the connection to close', 2000);
+    } finally {
+      silent.close();
+    }
   });
 
   it('fails each call at once with a 503 while Redis is down, and logs that once', async () => {
@@ -269,17 +383,23 @@ describe('the app with sessions in Redis, over HTTP', function () {
   });
 
   it('sends only an id in the cookie, and keeps the session as JSON in Redis under it', async () => {
-    const id = setCookies(await request(app()).get('/').expect(200))[SESSION_COOKIE];
+    const visitor = request.agent(app());
+    const id = setCookies(await visitor.get('/').expect(200))[SESSION_COOKIE];
     expect(id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const session = JSON.parse((await redis.client.get(`session:${id}`)) ?? 'null');
     expect(session).to.include({ counter: 1 });
-    // The cookie's day, and koa-session's 10 seconds on top.
-    expect(await redis.client.pTTL(`session:${id}`)).to.be.within(DAY, DAY + 10_000);
+    // A new session is kept briefly; once its cookie comes back, for the cookie's day and
+    // koa-session's 10 seconds on top.
+    const ttl = () => redis.client.pTTL(`session:${id}`);
+    expect(await ttl()).to.be.within(NEW_SESSION_LIFETIME - 1000, NEW_SESSION_LIFETIME);
+    await visitor.get('/');
+    expect(await ttl()).to.be.within(DAY, DAY + 10_000);
   });
 
   it('answers 503 with Retry-After and its error page while Redis is down; once Redis is back (empty), a new session works', async () => {
     const visitor = request.agent(app());
-    await visitor.get('/');
+    await addItem(visitor, 'tea');
+    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
     await redis.server.stop();
     const [res, stderr] = await stderrDuring(() => visitor.get('/'));
     expect(res.status).to.equal(503);
@@ -290,8 +410,51 @@ describe('the app with sessions in Redis, over HTTP', function () {
 
     await redis.server.restart(); // nothing was saved to disk: every session is gone
     await waitUntil(() => redis.client.isReady, 'the client to reconnect', 5000);
-    expect(count(await visitor.get('/').expect(200))).to.equal(1);
+    const page = await visitor.get('/').expect(200);
+    expect([count(page), cart(page)]).to.deep.equal([1, []]); // what the visitor sees
     expect(count(await visitor.get('/').expect(200))).to.equal(2);
+  });
+
+  it(`answers pages again within MAX_RECONNECT_DELAY (${MAX_RECONNECT_DELAY} ms) of Redis’s return, once the log says it is back`, async () => {
+    const visitor = request.agent(app());
+    await visitor.get('/').expect(200);
+    let failures = 0; // node-redis emits 'error' for each try that fails
+    redis.client.on('error', () => failures++);
+    const [{ ms, logged }] = await stderrDuring(async () => {
+      await redis.server.stop();
+      // The longest wait between tries: tries at once, then after 200 and 400 ms, then 500.
+      await waitUntil(() => failures >= 4, 'four failed tries', 5000);
+      await once(redis.client, 'error'); // a try has just failed: the longest wait begins
+      await redis.server.restart(); // resolves once the new redis-server answers
+      const back = performance.now();
+      for (;;) {
+        const { status } = await visitor.get('/');
+        if (status === 200) break;
+        expect(status).to.equal(503);
+        if (performance.now() - back > 5000)
+          throw new Error('no page 5 s after Redis was back');
+        await sleep(10);
+      }
+      return { ms: performance.now() - back, logged: [...redis.logged] };
+    });
+    expect(logged.at(-1)).to.equal(`Redis at ${redis.server.url} is reachable again`);
+    // The wait, plus a connection and a page; node-redis's own default would be 2 s.
+    expect(ms).to.be.below(MAX_RECONNECT_DELAY + 300);
+  });
+
+  it('treats a signed id that names another key (`<id>:cart`) as no session: a new one, not a 503', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'tea');
+    const id = setCookies(await visitor.get('/'))[SESSION_COOKIE] ?? '';
+    const cartKey = `session:${id}:cart`;
+    expect(await redis.client.type(cartKey)).to.equal('list');
+    const forged = sessionCookie(`${id}:cart`, 'test key'); // signed with the app's key
+    for (let page = 0; page < 2; page++) {
+      const res = await request(app()).get('/').set('Cookie', forged).expect(200);
+      expect([count(res), cart(res)]).to.deep.equal([1, []]);
+      expect(setCookies(res)[SESSION_COOKIE]).to.match(/^[0-9a-f-]{36}$/); // a new id
+    }
+    expect(await redis.client.lRange(cartKey, 0, -1)).to.deep.equal(['tea']); // untouched
   });
 
   it('keeps a visitor’s session through a Redis that stops answering: 503 meanwhile, the count goes on after', async () => {
@@ -313,11 +476,27 @@ const production = { NODE_ENV: 'production', SESSION_KEYS: randomBytes(32).toStr
 // seconds before it refuses, so it starts as mocha begins and tries while the other tests
 // run; it needs no redis-server. cleanUp() ends it, should a test fail before it exits.
 let unreachable: { url: string; server: Server };
+// And one whose REDIS_URL names a server that accepts connections and never answers.
+// When it started and when it exited, on the same clock.
+let notRedis: {
+  silent: Awaited<ReturnType<typeof silentServer>>;
+  server: Server;
+  spawnedAt: number;
+  exitedAt: Promise<number>;
+};
 before(async () => {
   const url = `redis://127.0.0.1:${await freePort()}`;
   unreachable = { url, server: startServer({ ...production, REDIS_URL: url }) };
+  const silent = await silentServer();
+  const spawnedAt = performance.now();
+  const server = startServer({ ...production, REDIS_URL: silent.url });
+  const exitedAt = server.exited.then(() => performance.now());
+  notRedis = { silent, server, spawnedAt, exitedAt };
 });
-after(cleanUp);
+after(async () => {
+  await cleanUp();
+  notRedis?.silent.close();
+});
 
 describe('src/server.ts with a REDIS_URL where no Redis answers', function () {
   this.timeout(20_000); // a real process: on a busy machine, a start takes a while
@@ -326,6 +505,16 @@ describe('src/server.ts with a REDIS_URL where no Redis answers', function () {
     const [code] = await server.exited;
     expect(code).to.equal(1);
     expect(server.output.stderr).to.equal(`Cannot start: ${cannotReach(url)}\n`);
+  });
+
+  it('refuses to start when the server there accepts the connection but never answers', async () => {
+    const { silent, server, spawnedAt, exitedAt } = notRedis;
+    const [code] = await server.exited;
+    const ms = (await exitedAt) - spawnedAt;
+    expect(code).to.equal(1);
+    expect(server.output.stderr).to.equal(`Cannot start: ${notRedisLine(silent.url)}\n`);
+    // startupTimeout, and the time a busy machine takes to start a process
+    expect(ms).to.be.within(3000, 15_000);
   });
 });
 
@@ -354,5 +543,18 @@ describe('src/server.ts with REDIS_URL', function () {
     // The page shows what Redis holds: change it there, and the page follows.
     await redis.client.set(key, JSON.stringify({ ...session, counter: 41 }));
     expect(countIn(await visitor.send('/'))).to.equal(42);
+  });
+
+  it('says once where its sessions are, without the password, also with WORKERS=2', async () => {
+    await redis.client.configSet('requirepass', 'secret'); // this client stays signed in
+    const url = redis.server.url.replace('//', '//:secret@');
+    server = startServer({ ...production, REDIS_URL: url, WORKERS: '2' });
+    await server.url();
+    const stdout = server.output.stdout;
+    expect(stdout.match(/^Sessions .*$/gm)).to.deep.equal([
+      `Sessions in Redis at ${redis.server.url}`,
+    ]);
+    expect(stdout).to.match(/^Sessions in Redis at .*\n(Worker \d+ started\n)+Serving on /m);
+    expect(stdout + server.output.stderr).not.to.contain('secret');
   });
 });

@@ -205,7 +205,14 @@ describe('TutorialViews', () => {
     expect([...db.adds]).to.deep.equal([['tea', 2]]);
   });
 
-  it('addItem() leaves the cart as it was when the database cannot count the add', async () => {
+  it('addItem() counts no add that the cart refuses', async () => {
+    const db = fakeDatabase();
+    const store = { ...fakeStore(), addToCart: async () => false }; // filled meanwhile
+    await viewOf(fakeContext({}, { item: 'tea' }), db, store).addItem();
+    expect([...db.adds]).to.deep.equal([]);
+  });
+
+  it('addItem() answers 503 when the database cannot count an add that is in the cart', async () => {
     const db = fakeDatabase();
     db.countAdd = () => {
       throw new DatabaseUnavailable(new Error('database is locked'));
@@ -215,7 +222,7 @@ describe('TutorialViews', () => {
     expect(await view.addItem().catch((error: unknown) => error)).to.be.instanceOf(
       DatabaseUnavailable,
     );
-    expect(store.carts).to.deep.equal({ visitor: ['cake'] });
+    expect(store.carts).to.deep.equal({ visitor: ['cake', 'tea'] });
   });
 
   describe('startOver()', () => {

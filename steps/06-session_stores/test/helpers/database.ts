@@ -64,6 +64,28 @@ export function sessionRows(path: string) {
   }
 }
 
+// The names of a file's tables.
+export function tablesIn(path: string) {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const rows = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all();
+    return rows.map((row) => row.name as string);
+  } finally {
+    db.close();
+  }
+}
+
+// How many sessions (not revoked) a file keeps past `time` (ms since 1970).
+export function sessionsEnding(path: string, time: number) {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const query = 'SELECT count(*) AS n FROM sessions WHERE expires > ? AND NOT revoked';
+    return (db.prepare(query).get(time) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 // Runs `sql` over a connection of the test's own, then closes it.
 export function changeFile(path: string, sql: string) {
   const db = new DatabaseSync(path);

@@ -28,7 +28,7 @@ const sockets = new Set<Socket>();
 
 // Every server gets a database file of its own (in the tests' temporary folder, see
 // database.ts) unless a test names one (DATABASE_PATH): never the step's data/site.sqlite.
-// Node 22 prints this when a process loads node:sqlite (24 and later do not): not the
+// Node 22, and 24 before 24.15, print this when a process loads node:sqlite: not the
 // server's own output, so the tests leave it out of what they compare.
 const SQLITE_WARNING =
   /^\(node:\d+\) ExperimentalWarning: SQLite is an experimental feature.*\n(\(Use `node --trace-warnings .*\n)?/gm;
