@@ -1,30 +1,30 @@
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import Router from '@koa/router';
-import serve from 'koa-static';
-import { errorPages } from './errors.ts';
-import { securityHeaders } from './headers.ts';
-import { logError } from './log.ts';
-import { createRenderer } from './render.ts';
+import {
+  createRenderer,
+  errorLog,
+  errorPages,
+  securityHeaders,
+  staticFiles,
+} from '@course/platform';
 import { TutorialViews } from './views.ts';
 
 export interface AppOptions {
-  // 'development' re-reads templates on every request; any other value caches them.
-  // Default: NODE_ENV, else 'development' (Koa reads it when this is not given).
-  env?: string;
-  // The templates' folder; default: views/ in this step.
-  views?: string;
+  env?: string; // 'development' re-reads templates; default: NODE_ENV, else that
+  views?: string; // the templates' folder; default: views/ in this step
 }
 
-// A constant, not state: the folder of files served as they are (the stylesheet).
+// Constants, not state: the templates' folder, and the stylesheet's (under /static/).
+const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
-// The app factory: every call builds a new app, router and template engine, and
-// importing this file builds nothing. Tests make as many apps as they like; only
-// src/server.ts listens.
-export function createApp({ env, views }: AppOptions = {}): Koa {
+// The app factory: every call builds a new app, router and template engine, and importing
+// this file builds nothing, so tests make as many apps as they like. What is not this
+// course's lesson (errors, headers, templates, the stylesheet) comes from the platform.
+export function createApp({ env, views = VIEWS_DIR }: AppOptions = {}): Koa {
   const app = new Koa({ env });
-  app.on('error', logError); // our log instead of Koa's, which traces every visitor who hangs up
+  app.on('error', errorLog()); // one line per failure, instead of Koa's stack per visitor
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
@@ -42,9 +42,8 @@ export function createApp({ env, views }: AppOptions = {}): Koa {
 
   app.use(securityHeaders()); // outermost: every response gets them, error pages too
   app.use(errorPages(render)); // next, so it sees every error below it
-  // The stylesheet is the same for every visitor: browsers may keep it for an hour,
-  // except in development, where an edit shows on the next reload.
-  app.use(serve(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
+  // The stylesheet, the same for everyone: browsers keep it an hour (not in development).
+  app.use(staticFiles(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method
   return app;

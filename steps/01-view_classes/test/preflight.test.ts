@@ -12,11 +12,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
-// The repository's one-line check that runs before every npm script (shared/preflight.mjs),
-// tested here, in the first step, since the repository's tooling has no tests of its own.
+// The repository's one-line check that runs before every npm script
+// (shared/tools/preflight.mjs), tested here, in the first step, since the repository's
+// tooling has no tests of its own.
 function repoRoot(from = fileURLToPath(new URL('..', import.meta.url))): string {
-  if (existsSync(join(from, 'shared', 'preflight.mjs'))) return from;
-  if (dirname(from) === from) throw new Error('no shared/preflight.mjs above the step');
+  if (existsSync(join(from, 'shared', 'tools', 'preflight.mjs'))) return from;
+  if (dirname(from) === from) throw new Error('no shared/tools/preflight.mjs above the step');
   return repoRoot(dirname(from));
 }
 const root = repoRoot();
@@ -24,12 +25,12 @@ const root = repoRoot();
 // Runs a copy of the preflight in a folder with no node_modules, or the real one, on
 // this Node, made to report `version` if given (what an older Node would say).
 function preflight(args: string[], { version = '', installed = true } = {}) {
-  let script = join(root, 'shared', 'preflight.mjs');
+  let script = join(root, 'shared', 'tools', 'preflight.mjs');
   let folder: string | undefined;
   if (!installed) {
     folder = mkdtempSync(join(tmpdir(), 'preflight-'));
-    mkdirSync(join(folder, 'shared'));
-    copyFileSync(script, (script = join(folder, 'shared', 'preflight.mjs')));
+    mkdirSync(join(folder, 'shared', 'tools'), { recursive: true });
+    copyFileSync(script, (script = join(folder, 'shared', 'tools', 'preflight.mjs')));
   }
   const fake = version
     ? [
@@ -49,7 +50,7 @@ function preflight(args: string[], { version = '', installed = true } = {}) {
   }
 }
 
-describe('shared/preflight.mjs', function () {
+describe('shared/tools/preflight.mjs', function () {
   this.timeout(20_000); // a few short processes
 
   it('passes silently on this Node, with the packages installed', () => {
@@ -85,14 +86,14 @@ describe('shared/preflight.mjs', function () {
       Object.entries(JSON.parse(readFileSync(file, 'utf8')).scripts as Record<string, string>);
     for (const [name, command] of scripts(join(root, 'package.json'))) {
       expect(command, `the root's ${name}`).to.match(
-        /^node shared\/preflight\.mjs( --node-only)? && /,
+        /^node shared\/tools\/preflight\.mjs( --node-only)? && /,
       );
     }
     for (const [name, command] of scripts(
       fileURLToPath(new URL('../package.json', import.meta.url)),
     )) {
       expect(command, `this step's ${name}`).to.match(
-        /^node \.\.\/\.\.\/shared\/preflight\.mjs && /,
+        /^node \.\.\/\.\.\/shared\/tools\/preflight\.mjs && /,
       );
     }
   });

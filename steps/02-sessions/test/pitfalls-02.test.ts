@@ -6,8 +6,8 @@ import type Koa from 'koa';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { expect } from 'chai';
 import request from 'supertest';
+import { sessionKeys } from '@course/platform';
 import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { SESSION_COOKIE } from '../src/session.ts';
 import type * as globalCounter from '../pitfalls/global-counter.ts';
 import * as hardcodedSecret from '../pitfalls/hardcoded-secret.ts';
@@ -218,10 +218,7 @@ describe('step 02, pitfall 5: a secret in the source', () => {
   });
 
   it('this step: with keys from SESSION_KEYS the forgery is rejected', async () => {
-    const { keys } = loadConfig(
-      { SESSION_KEYS: randomBytes(32).toString('base64url') },
-      () => {},
-    );
+    const keys = sessionKeys({ SESSION_KEYS: randomBytes(32).toString('base64url') }, () => {});
     const res = await request(app(keys)).get('/').set('Cookie', forged()).expect(200);
     expect(count(res)).to.equal(1);
   });

@@ -9,7 +9,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { flash, popFlash } from '../src/flash.ts';
-import { parseForm } from '../src/forms.ts';
+import { parseForm } from '@course/platform';
 import { sessions } from '../src/session.ts';
 
 // Stands in for anything awaited while handling the form: a database write. The

@@ -4,7 +4,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { parseForm } from '../src/forms.ts';
+import { parseForm } from '@course/platform';
 
 // #region naive
 let lastMessage: string | undefined; // module scope: one for the whole process

@@ -5,7 +5,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { parseForm } from '../src/forms.ts';
+import { parseForm } from '@course/platform';
 
 // #region naive
 const addItem: Middleware = (ctx) => {

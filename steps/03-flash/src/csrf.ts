@@ -17,16 +17,12 @@ function sameToken(sent: unknown, expected: unknown): boolean {
 }
 
 // For routes that change something: a form must send the session's token in `_csrf`.
+const FORGED =
+  'This form has expired or did not come from this site. Go back, reload the form and try again.';
 export function verifyCsrf(): Middleware {
   return function verifyCsrf(ctx, next) {
     const { _csrf: sent } = (ctx.request.body ?? {}) as { _csrf?: unknown };
-    if (!sameToken(sent, ctx.session?.csrf)) {
-      ctx.throw(
-        403,
-        'This form has expired or did not come from this site. ' +
-          'Go back, reload the form and try again.',
-      );
-    }
+    if (!sameToken(sent, ctx.session?.csrf)) ctx.throw(403, FORGED);
     return next();
   };
 }

@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { RequestListener, Server } from 'node:http';
 import { expect } from 'chai';
 import request from 'supertest';
+import type { Agent } from 'supertest';
 import { createApp } from '../src/app.ts';
-import { FORM_LIMIT_BYTES } from '../src/forms.ts';
 import { sessionSetCookie } from './helpers/cookies.ts';
 import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
 
@@ -185,60 +185,38 @@ describe('POST /items without the form’s CSRF token', () => {
 });
 
 describe('POST /items with a body the app cannot use', () => {
-  it('answers 413 for a body over the limit, and loses nothing', async () => {
-    const visitor = request.agent(app());
-    await addItem(visitor, 'tea');
-    const token = csrfFrom(await visitor.get('/'));
-    const res = await visitor
-      .post('/items')
-      .type('form')
-      .send({ _csrf: token, item: 'x'.repeat(5000) });
-    expect(res.status).to.equal(413);
-    expect(res.text).to.contain('413 Payload Too Large');
-    expect(res.text).to.contain(`The form was larger than ${FORM_LIMIT_BYTES} bytes.`);
-    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
-  });
-
-  it(`takes a form of exactly ${FORM_LIMIT_BYTES} bytes, and answers 413 to one byte more`, async () => {
-    const visitor = request.agent(app());
-    const token = csrfFrom(await visitor.get('/'));
-    const form = (bytes: number) => {
-      const start = `_csrf=${token}&item=`;
-      return start + 'x'.repeat(bytes - start.length);
-    };
-    await visitor.post('/items').type('form').send(form(FORM_LIMIT_BYTES)).expect(303);
-    await visitor
-      .post('/items')
-      .type('form')
-      .send(form(FORM_LIMIT_BYTES + 1))
-      .expect(413);
-  });
-
-  it('answers 400 for a body that cannot be decoded, and loses nothing', async () => {
-    const visitor = request.agent(app());
-    await addItem(visitor, 'tea');
-    const res = await visitor
-      .post('/items')
-      .set('Content-Type', 'application/x-www-form-urlencoded')
-      .set('Content-Encoding', 'gzip')
-      .send('item=not really gzip');
-    expect(res.status).to.equal(400);
-    expect(res.text).to.contain('The form could not be read.');
-    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
-  });
-
-  it('answers 415 for a Content-Encoding it cannot undo, and loses nothing', async () => {
-    const visitor = request.agent(app());
-    await addItem(visitor, 'tea');
-    const res = await visitor
-      .post('/items')
-      .set('Content-Type', 'application/x-www-form-urlencoded')
-      .set('Content-Encoding', 'nonsense')
-      .send('item=milk');
-    expect(res.status).to.equal(415);
-    expect(res.text).to.contain('The form could not be read.');
-    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
-  });
+  // The form parser's answers are the platform's (shared/platform); what matters here is
+  // that a refused form changes nothing in the cart.
+  for (const [what, status, send] of [
+    [
+      'a body over the limit',
+      413,
+      (v: Agent, token: string) =>
+        v
+          .post('/items')
+          .type('form')
+          .send({ _csrf: token, item: 'x'.repeat(5000) }),
+    ],
+    [
+      'a body that cannot be decoded',
+      400,
+      (v: Agent) =>
+        v
+          .post('/items')
+          .set('Content-Type', 'application/x-www-form-urlencoded')
+          .set('Content-Encoding', 'gzip')
+          .send('item=not really gzip'),
+    ],
+    ['JSON', 415, (v: Agent) => v.post('/items').send({ item: 'milk' })],
+  ] as const) {
+    it(`answers ${status} for ${what}, and loses nothing`, async () => {
+      const visitor = request.agent(app());
+      await addItem(visitor, 'tea');
+      const token = csrfFrom(await visitor.get('/'));
+      expect((await send(visitor, token)).status).to.equal(status);
+      expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
+    });
+  }
 
   it('answers 400 for an item sent twice', async () => {
     const visitor = request.agent(app());
@@ -246,14 +224,6 @@ describe('POST /items with a body the app cannot use', () => {
     const res = await visitor.post('/items').type('form').send(`_csrf=${token}&item=a&item=b`);
     expect(res.status).to.equal(400);
     expect(cart(await visitor.get('/'))).to.deep.equal([]);
-  });
-
-  it('answers 415 for JSON, and loses nothing', async () => {
-    const visitor = request.agent(app());
-    await addItem(visitor, 'tea');
-    const res = await visitor.post('/items').send({ item: 'milk' }).expect(415);
-    expect(res.text).to.contain('Send the form as application/x-www-form-urlencoded.');
-    expect(cart(await visitor.get('/'))).to.deep.equal(['tea']);
   });
 
   it('answers 405 to GET /items, allowing POST', async () => {

@@ -132,6 +132,24 @@ describe('the session cookie', () => {
     const res = await request(secure).get('/').set('X-Forwarded-Proto', 'https').expect(200);
     expect(res.headers['set-cookie'][0]).to.match(/; secure/i);
   });
+
+  it('is not set over plain HTTP in secure mode: the page load is redirected to HTTPS first', async () => {
+    const secure = (trustProxy: boolean) =>
+      request(
+        createApp({
+          env: 'test',
+          keys: ['k'],
+          secureCookies: true,
+          trustProxy,
+          publicUrl: 'https://shop.example',
+        }).callback(),
+      );
+    const res = await secure(true).get('/howdy').expect(308);
+    expect(res.headers.location).to.equal('https://shop.example/howdy');
+    expect(res.headers['set-cookie']).to.equal(undefined);
+    // X-Forwarded-Proto counts only from a proxy the app was told to trust.
+    await secure(false).get('/').set('X-Forwarded-Proto', 'https').expect(308);
+  });
 });
 
 describe('createApp', () => {

@@ -1,24 +1,25 @@
 import cluster from 'node:cluster';
+import { cannotStart, manageWorkers, serve } from '@course/platform';
 import { createApp } from './app.ts';
-import { manageWorkers } from './cluster.ts';
 import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
-import { cannotStart, serve } from './serve.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
-let config: Config;
+// Every setting is checked here, at start-up (src/config.ts), so a typo stops the server
+// with one line instead of surfacing later as a strange failure.
+let settings: Config;
 try {
   // Each worker reads the settings again; the primary has already warned about them.
-  config = loadConfig(process.env, cluster.isWorker ? () => {} : console.warn);
+  settings = loadConfig(process.env, cluster.isWorker ? () => {} : console.warn);
 } catch (error) {
   cannotStart((error as Error).message);
 }
 
 // #region start
-// WORKERS=1 (the default): this process serves, as in the earlier steps. More: this
-// process becomes the primary, which only starts and watches the workers; node:cluster
-// runs this same file again in each worker, where cluster.isPrimary is false, and each
-// worker builds its own app, with its own memory, and serves on the shared port.
-if (config.workers > 1 && cluster.isPrimary) manageWorkers(config);
-else serve(createApp(config), config);
+// Serves on PORT, and on Ctrl-C or SIGTERM finishes the requests in flight (the platform's
+// serve). With WORKERS above 1, this process is the primary, which only starts and watches
+// the workers (manageWorkers): node:cluster runs this file again in each worker, which
+// builds its own app, with its own memory, and serves on the shared port.
+if (settings.workers > 1 && cluster.isPrimary) manageWorkers(settings);
+else serve(createApp(settings), settings);
 // #endregion start

@@ -13,9 +13,8 @@ export interface SessionData {
   flash?: FlashQueues;
 }
 
-// koa-session 7 adds ctx.session but does not type it: the data, and the one method of
-// koa-session's own that this app calls. It is null only after the app ends a session
-// with `ctx.session = null`.
+// koa-session 7 adds ctx.session without a type: the data, and the one method of its own
+// that this app calls. It is null only after `ctx.session = null`.
 declare module 'koa' {
   interface DefaultContext {
     session: (SessionData & { manuallyCommit(): Promise<void> | undefined }) | null;
@@ -23,10 +22,9 @@ declare module 'koa' {
 }
 
 // #region shape
-// The signature proves this app wrote the cookie, not that this version of it did, nor
-// that it wrote what the code expects: check the shape once, as the session is loaded,
-// so that no view has to. A session in any other shape is dropped (the visitor starts
-// afresh) rather than half-trusted.
+// The signature proves this app wrote the cookie, not that this version did, nor what it
+// wrote: check the shape once, as the session is loaded, so that no view has to. Any
+// other shape is dropped (the visitor starts afresh) rather than half-trusted.
 const strings = (value: unknown) =>
   Array.isArray(value) && value.every((v) => typeof v === 'string');
 const fields = new Map<string, (value: unknown) => boolean>([
@@ -38,9 +36,8 @@ const fields = new Map<string, (value: unknown) => boolean>([
   ['_maxAge', Number.isFinite],
 ]);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function isSessionData(data: unknown): data is SessionData {
   return (
@@ -49,10 +46,9 @@ export function isSessionData(data: unknown): data is SessionData {
 }
 // #endregion shape
 
-// The cookie's name. Its signature travels in a second cookie, `tutorial.session.sig`.
-// Over HTTPS the name starts with `__Host-`: browsers then accept it only if it is
-// Secure, has Path=/ and no Domain, so a page on a sibling subdomain cannot plant a
-// session of its own choosing under this name.
+// The cookie's name (its signature travels in `tutorial.session.sig`). Over HTTPS it
+// starts with `__Host-`: browsers then accept it only Secure, with Path=/ and no Domain,
+// so a page on a sibling subdomain cannot plant a session of its choosing under it.
 export const SESSION_COOKIE = 'tutorial.session';
 export const sessionCookieName = (secure: boolean) =>
   secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;

@@ -14,12 +14,8 @@ export class TutorialViews {
   }
 
   private get session() {
-    const session = this.ctx.session;
-    if (!session)
-      throw new TypeError(
-        'TutorialViews: ctx.session is missing; install the session middleware',
-      );
-    return session;
+    if (this.ctx.session) return this.ctx.session;
+    throw new TypeError('TutorialViews: no ctx.session; install the session middleware');
   }
 
   // #region counter

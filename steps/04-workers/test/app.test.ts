@@ -1,11 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import request from 'supertest';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.ts';
-import { VIEWS_DIR } from '../src/render.ts';
 import { TutorialViews } from '../src/views.ts';
+
+// The step's own templates.
+const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 
 // Functional tests: real HTTP requests through the app's own server (supertest
 // listens on a free port for each request).
@@ -60,24 +63,39 @@ describe('HEAD /', () => {
   });
 });
 
-describe('GET /style.css', () => {
-  it('serves the stylesheet, cacheable for an hour, with no cookie', async () => {
+describe('the stylesheet', () => {
+  it('is served under /static/ with no cookie, and linked from every page', async () => {
     const res = await app()
-      .get('/style.css')
+      .get('/static/style.css')
       .expect(200)
       .expect('Content-Type', /text\/css/);
-    expect(res.headers['cache-control']).to.equal('max-age=3600');
-    expect(res.headers['set-cookie']).to.equal(undefined);
-    expect(res.text).to.contain('font');
+    expect(res.headers['set-cookie']).to.equal(undefined); // served before the session
+    expect((await app().get('/')).text).to.contain(
+      '<link rel="stylesheet" href="/static/style.css">',
+    );
   });
+});
 
-  it('in development, lets the browser keep it no longer than a reload', async () => {
+describe('the stylesheet, in production and in development', () => {
+  it('may be kept by browsers for an hour, except in development: until the next reload', async () => {
     const dev = request(createApp({ ...options, env: 'development' }).callback());
-    await dev.get('/style.css').expect(200).expect('Cache-Control', 'max-age=0');
+    await app().get('/static/style.css').expect('Cache-Control', 'max-age=3600');
+    await dev.get('/static/style.css').expect('Cache-Control', 'max-age=0');
   });
+});
 
-  it('is linked from every page', async () => {
-    expect((await app().get('/')).text).to.contain('<link rel="stylesheet" href="/style.css">');
+describe('the error log', () => {
+  it('is the platform’s: a failure the app reports prints one line', () => {
+    const printed: string[] = [];
+    const { error } = console;
+    console.error = (...args: unknown[]) => void printed.push(args.join(' '));
+    try {
+      createApp({ ...options }).emit('error', new Error('the disk is on fire'));
+    } finally {
+      console.error = error;
+    }
+    expect(printed).to.have.length(1);
+    expect(printed[0]).to.contain('the disk is on fire');
   });
 });
 

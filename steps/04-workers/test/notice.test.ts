@@ -110,7 +110,7 @@ describe('X-Served-By', () => {
       .expect(404)
       .expect('X-Served-By', String(process.pid));
     await request(server)
-      .get('/style.css')
+      .get('/static/style.css')
       .expect(200)
       .expect('X-Served-By', String(process.pid));
   });

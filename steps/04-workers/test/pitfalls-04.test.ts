@@ -21,7 +21,7 @@ import {
 import type { Answer } from './helpers/workers.ts';
 
 // Each pitfall: a naive app from pitfalls/ run as `npm run demo` runs it, in real worker
-// processes started by the step's own primary (src/cluster.ts), misbehaving with
+// processes started by the primary of the step's server (manageWorkers), misbehaving with
 // WORKERS=2; and the same story with WORKERS=1, or told to this step's app, which does not.
 // Every server starts once for this file, as mocha begins.
 let folder: string;

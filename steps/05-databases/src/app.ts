@@ -1,48 +1,42 @@
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import Router from '@koa/router';
-import serve from 'koa-static';
+import {
+  createRenderer,
+  errorLog,
+  errorPages,
+  parseForm,
+  requireHttps,
+  requireKeys,
+  securityHeaders,
+  signingKeys,
+  staticFiles,
+} from '@course/platform';
 import { verifyCsrf } from './csrf.ts';
-import { errorPages } from './errors.ts';
-import { parseForm } from './forms.ts';
-import { securityHeaders } from './headers.ts';
-import { errorLog } from './log.ts';
-import { requireHttps } from './https.ts';
-import { siteNotice } from './notice.ts';
 import type { SiteDatabase } from './db.ts';
-import { createRenderer } from './render.ts';
+import { siteNotice } from './notice.ts';
 import { servedBy } from './served-by.ts';
 import { sessions } from './session.ts';
 import { TutorialViews } from './views.ts';
 
 export interface AppOptions {
-  // The site's shared data (src/db.ts), opened by src/server.ts, or by a test.
-  db: SiteDatabase;
-  // 'development' re-reads templates on every request; any other value caches them.
-  // Default: NODE_ENV, else 'development' (Koa reads it when this is not given).
-  env?: string;
-  // Secrets that sign the session cookie. The first signs; every one verifies, so a
-  // retired key can stay at the end of the list until its cookies have expired.
-  keys: string[];
-  // Mark the session cookie Secure (sent over HTTPS only).
-  secureCookies?: boolean;
-  // Trust X-Forwarded-Proto and friends from a proxy in front of the app.
-  trustProxy?: boolean;
-  // The site's own https:// address (PUBLIC_URL), where secureCookies sends a page load
-  // that came over plain HTTP; without it, that page load is refused as well.
-  publicUrl?: string;
-  // The templates' folder; default: views/ in this step.
-  views?: string;
-  // A text file shown at the top of every page, read on every request; default: none.
-  noticeFile?: string;
+  db: SiteDatabase; // the site's shared data (src/db.ts), opened by src/server.ts, or by a test
+  env?: string; // 'development' re-reads templates; default: NODE_ENV, else that
+  keys: string[]; // sign the session cookie: the first signs, every one verifies
+  secureCookies?: boolean; // mark the session cookie Secure (sent over HTTPS only)
+  trustProxy?: boolean; // trust X-Forwarded-Proto and friends from a proxy in front of the app
+  publicUrl?: string; // with secureCookies, where plain HTTP is sent; none: refused
+  views?: string; // the templates' folder; default: views/ in this step
+  noticeFile?: string; // shown atop every page, read at every request; default: none
 }
 
-// A constant, not state: the folder of files served as they are (the stylesheet).
+// Constants, not state: the templates' folder, and the stylesheet's (under /static/).
+const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
-// The app factory: every call builds a new app, router and template engine, and
-// importing this file builds nothing. Tests make as many apps as they like; only
-// src/server.ts listens.
+// The app factory: every call builds a new app, router and template engine, and importing
+// this file builds nothing, so tests make as many apps as they like. What is not this
+// course's lesson (errors, headers, templates, the stylesheet) comes from the platform.
 export function createApp({
   db,
   env,
@@ -50,23 +44,15 @@ export function createApp({
   secureCookies = false,
   trustProxy = false,
   publicUrl,
-  views,
+  views = VIEWS_DIR,
   noticeFile,
 }: AppOptions): Koa {
-  if (
-    !Array.isArray(keys) ||
-    keys.length === 0 ||
-    !keys.every((key) => typeof key === 'string' && key)
-  ) {
-    throw new TypeError('createApp: options.keys must be a non-empty array of secret strings');
-  }
+  const app = new Koa({ env, proxy: trustProxy });
+  app.keys = signingKeys(requireKeys(keys)); // checked now; signed as Koa's default signs
   if (typeof db?.countVisit !== 'function') {
     throw new TypeError('createApp: options.db must be an open database, from openDatabase()');
   }
-  const app = new Koa({ env, keys, proxy: trustProxy });
-  // Our log instead of Koa's, which traces every visitor who hangs up; an outage's
-  // repeated lines are counted, not printed.
-  app.on('error', errorLog());
+  app.on('error', errorLog()); // one line per failure, instead of Koa's stack per visitor
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
@@ -90,9 +76,8 @@ export function createApp({
   app.use(securityHeaders()); // outermost: every response gets them, error pages too
   app.use(servedBy()); // which worker process answered, on every response
   app.use(errorPages(render)); // next, so it sees every error below it
-  // The stylesheet is the same for every visitor: browsers may keep it for an hour,
-  // except in development, where an edit shows on the next reload.
-  app.use(serve(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
+  // The stylesheet, the same for everyone: browsers keep it an hour (not in development).
+  app.use(staticFiles(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
   // Read on every request, so an edit shows at once in every worker; not for the stylesheet.
   if (noticeFile) app.use(siteNotice(noticeFile));
   // Before sessions: a Secure cookie cannot be sent over plain HTTP.

@@ -1,6 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseUnavailable, guardCalls, openSqlite } from '@course/platform/sqlite';
+import type { SqliteOptions } from '@course/platform/sqlite';
 
 // #region migrations
 // The schema, one step at a time. Never edit a migration that has shipped: a database
@@ -33,208 +32,22 @@ export interface SiteDatabase {
   close(): void;
 }
 
-// #region unavailable
-// What a visitor sees (503) when the database cannot answer right now: another process
-// held the lock longer than the busy timeout, the disk is full or read-only, the file is
-// damaged. The original SQLite error stays in `cause` for the log.
-export class DatabaseUnavailable extends Error {
-  status = 503;
-  expose = true;
-  headers = { 'Retry-After': '1' };
-  constructor(cause: unknown) {
-    super('The database is busy or unavailable; please try again in a moment.', { cause });
-    this.name = 'DatabaseUnavailable';
-  }
-}
-// #endregion unavailable
+// What a visitor sees (503) when the database cannot answer right now (the platform's).
+export { DatabaseUnavailable };
 
-// SQLite's result codes for "cannot answer now", as opposed to a mistake in our SQL
-// (no such table, a syntax error), which is a bug: it stays an ordinary error, a 500.
-// BUSY, LOCKED, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, PROTOCOL, NOTADB.
-const UNAVAILABLE = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15, 26]);
-
-// node:sqlite throws a plain Error with code 'ERR_SQLITE_ERROR' and SQLite's own number
-// in errcode; the low byte is the main code (an extended code adds detail above it).
-function sqliteCode(error: unknown): number {
-  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
-  return code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' ? errcode & 0xff : 0;
-}
-
-// #region still-busy
-// Wraps each database call of one connection: turns "cannot answer now" into
-// DatabaseUnavailable. node:sqlite is synchronous, so a call waiting for the lock blocks
-// its whole process, and every request queued behind it would wait its own full busy
-// timeout in turn (5, 10, 15 s...). So once a call has waited the whole timeout in vain,
-// the lock is known to be held: the next calls wait only STILL_BUSY_TIMEOUT each, and
-// answer their 503 at once, until a write gets through and the full timeout is back.
-export const STILL_BUSY_TIMEOUT = 50; // ms
-function guardFor(db: DatabaseSync, busyTimeout: number) {
-  // This connection's writes so far (reads get through a held lock: they prove nothing).
-  const changes = db.prepare('SELECT total_changes() AS changes');
-  const written = () => changes.get()!.changes as number;
-  let stillBusy: number | undefined; // `written()` when the lock was found held
-  const setBusyTimeout = (ms: number) => db.exec(`PRAGMA busy_timeout = ${ms}`);
-
-  return function guarded<Args extends unknown[], Result>(call: (...args: Args) => Result) {
-    return (...args: Args): Result => {
-      try {
-        const result = call(...args);
-        if (stillBusy !== undefined && db.isOpen && written() > stillBusy) {
-          stillBusy = undefined;
-          setBusyTimeout(busyTimeout);
-        }
-        return result;
-      } catch (error) {
-        const code = sqliteCode(error);
-        if (code === 5 && stillBusy === undefined) {
-          stillBusy = written();
-          setBusyTimeout(Math.min(busyTimeout, STILL_BUSY_TIMEOUT));
-        }
-        throw UNAVAILABLE.has(code) ? new DatabaseUnavailable(error) : error;
-      }
-    };
-  };
-}
-// #endregion still-busy
-
-// A database file that opens but is not this step's to use, and what to do instead.
-class WrongFile extends Error {
-  fix: string;
-  constructor(reason: string, fix: string) {
-    super(reason);
-    this.fix = fix;
-  }
-}
-
-// #region migrate
-// Brings the schema up to date. BEGIN IMMEDIATE takes the write lock before reading the
-// version: two processes starting together cannot both see 0 and both create the tables;
-// the second waits (busy timeout), then finds the work done. CREATE TABLE is part of the
-// transaction too, so a failed migration leaves nothing half-done.
-function migrate(db: DatabaseSync) {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const version = db.prepare('PRAGMA user_version').get()!.user_version as number;
-    if (version > MIGRATIONS.length) {
-      throw new WrongFile(
-        `it was made by a later step of the course (schema ${version}, this step knows ${MIGRATIONS.length})`,
-        "use this step's own data/site.sqlite, or set DATABASE_PATH to another file",
-      );
-    }
-    for (const sql of MIGRATIONS.slice(version)) db.exec(sql);
-    // The version is written in any case, so that a read-only file fails here, at start-up,
-    // not on the first visit. Up to date, it is rolled back: nothing reaches the disk, and a
-    // worker can start (replace one that died) even when the disk is full.
-    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
-    db.exec(version < MIGRATIONS.length ? 'COMMIT' : 'ROLLBACK');
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
-}
-// #endregion migrate
-
-// #region wal
-// WAL mode, kept in the file: readers no longer wait for a writer, nor a writer for them.
-// Switching a new file needs it to itself for an instant, and SQLite does not wait for
-// that (it could deadlock): a second process opening the new file at that moment gets
-// SQLITE_BUSY at once, despite busy_timeout. So it tries again, until busyTimeout.
-function useWal(db: DatabaseSync, busyTimeout: number) {
-  const deadline = Date.now() + busyTimeout;
-  for (;;) {
-    try {
-      db.exec('PRAGMA journal_mode = WAL');
-      return;
-    } catch (error) {
-      if (sqliteCode(error) !== 5 || Date.now() >= deadline) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // sleeps 10 ms
-    }
-  }
-}
-// #endregion wal
-
-// #region connect
-// Opens the file and brings its schema up to date, or says in one line what to fix: the
-// server prints it as "Cannot start: ...".
-function connect(path: string, busyTimeout: number): DatabaseSync {
-  let db: DatabaseSync | undefined;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    db = new DatabaseSync(path);
-    // First the timeout, so that every statement below waits for a lock instead of failing
-    // at once (node:sqlite's default is 0). (It turns foreign keys on by itself, though.)
-    db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
-    useWal(db, busyTimeout);
-    migrate(db);
-    return db;
-  } catch (error) {
-    db?.close();
-    const fix =
-      error instanceof WrongFile
-        ? error.fix
-        : [11, 26].includes(sqliteCode(error)) // CORRUPT, NOTADB
-          ? 'move the damaged file away, or set DATABASE_PATH to another file'
-          : 'set DATABASE_PATH to a file in a folder you can write';
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot open the database at ${JSON.stringify(path)}: ${reason}; ${fix}`, {
-      cause: error,
-    });
-  }
-}
-// #endregion connect
-
-// #region file-gone
-// Deleting the file (or data/) while the server runs stops nothing: SQLite goes on with
-// the file it opened, which no other process can see any more, and a process that opens
-// the path later makes a new one. So every FILE_CHECK_EVERY ms, a cheap look (a stat)
-// whether the path still names the file this connection opened; if not, onFileGone is
-// told once.
-export const FILE_CHECK_EVERY = 10_000;
-function watchFile(path: string, onFileGone: (message: string) => void, every: number) {
-  const opened = statSync(path);
-  const timer = setInterval(() => {
-    let now;
-    try {
-      now = statSync(path, { throwIfNoEntry: false });
-    } catch {
-      return; // cannot look (a folder's permissions changed): nothing to say for sure
-    }
-    if (now?.dev === opened.dev && now.ino === opened.ino) return;
-    clearInterval(timer);
-    onFileGone(
-      `The database file ${JSON.stringify(path)} was deleted or replaced while in use: ` +
-        'this process goes on with the old one, which nothing else sees. Stop the server ' +
-        'and start it again; to start over, use `npm run db -- reset` instead.',
-    );
-  }, every);
-  timer.unref(); // a timer that does not keep the process running
-  return () => clearInterval(timer);
-}
-// #endregion file-gone
-
-export interface OpenOptions {
-  busyTimeout?: number; // ms; default BUSY_TIMEOUT
-  onFileGone?: (message: string) => void; // default: no check
-  fileCheckEvery?: number; // ms; default FILE_CHECK_EVERY
-}
-
-// Nothing happens at import: the server calls this once at start-up, and each test opens
-// a file of its own.
+// Called once at start-up (each test opens a file of its own). The platform's openSqlite
+// creates the file, sets the busy timeout, switches to WAL and runs the migrations not yet
+// run, or throws one line; guardCalls turns "cannot answer now" (busy, full) into a 503.
 export function openDatabase(
   path: string,
-  {
-    busyTimeout = BUSY_TIMEOUT,
-    onFileGone,
-    fileCheckEvery = FILE_CHECK_EVERY,
-  }: OpenOptions = {},
+  options: Partial<Omit<SqliteOptions, 'migrations'>> = {},
 ): SiteDatabase {
-  // PRAGMAs take no bound parameters, so the number is checked before it joins the SQL.
-  if (!Number.isSafeInteger(busyTimeout) || busyTimeout < 0) {
-    throw new TypeError(`busyTimeout must be a whole number of milliseconds: ${busyTimeout}`);
-  }
-  const db = connect(path, busyTimeout);
-  const stopWatching = onFileGone ? watchFile(path, onFileGone, fileCheckEvery) : () => {};
-  const guarded = guardFor(db, busyTimeout);
+  const db = openSqlite(path, {
+    busyTimeout: BUSY_TIMEOUT,
+    ...options,
+    migrations: MIGRATIONS,
+  });
+  const guarded = guardCalls(db);
 
   // #region statements
   // Prepared once, here, and reused by every request: SQLite parses each only once, and
@@ -253,10 +66,7 @@ export function openDatabase(
     visits: guarded(() => (visits.get() as { visits: number }).visits),
     countAdd: guarded((item: string) => void countAdd.run(item)),
     popular: guarded((limit = POPULAR_LIMIT) => popular.all(limit) as Popular[]),
-    close: guarded(() => {
-      stopWatching();
-      db.close();
-    }),
+    close: guarded(() => db.close()),
   };
   // #endregion statements
 }

@@ -1,25 +1,24 @@
 import cluster from 'node:cluster';
+import { cannotStart, manageWorkers, serve } from '@course/platform';
 import { createApp } from './app.ts';
-import { manageWorkers } from './cluster.ts';
 import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
 import type { SiteDatabase } from './db.ts';
-import { cannotStart, serve } from './serve.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
-let config: Config;
+// Every setting is checked here, at start-up (src/config.ts), so a typo stops the server
+// with one line instead of surfacing later as a strange failure.
+let settings: Config;
 try {
   // Each worker reads the settings again; the primary has already warned about them.
-  config = loadConfig(process.env, cluster.isWorker ? () => {} : console.warn);
+  settings = loadConfig(process.env, cluster.isWorker ? () => {} : console.warn);
 } catch (error) {
   cannotStart((error as Error).message);
 }
 
-// Each process that serves opens its own connection to the database file; a file it
-// cannot open or create stops the start with one line saying what to fix. src/db.ts is
-// imported here, not at the top: the primary of several workers serves nothing, so it
-// never loads node:sqlite (whose warning Node 22, and 24 before 24.15, print in each
-// process that does).
+// Each process that serves opens its own connection to the database file, or stops the
+// start in one line. Imported here: the primary of several workers never loads
+// node:sqlite (whose warning Node 22, and 24 before 24.15, print in each process).
 async function open(path: string): Promise<SiteDatabase> {
   const { openDatabase } = await import('./db.ts');
   const who = cluster.isWorker ? `Worker ${process.pid}: ` : '';
@@ -31,11 +30,11 @@ async function open(path: string): Promise<SiteDatabase> {
 }
 
 // #region start
-// WORKERS=1 (the default): this process serves, as in the earlier steps. More: this
-// process becomes the primary, which only starts and watches the workers; node:cluster
-// runs this same file again in each worker, where cluster.isPrimary is false, and each
-// worker builds its own app, with its own memory, and serves on the shared port. What
-// they all share lives in the database file.
-if (config.workers > 1 && cluster.isPrimary) manageWorkers(config);
-else serve(createApp({ ...config, db: await open(config.databasePath) }), config);
+// Serves on PORT, and on Ctrl-C or SIGTERM finishes the requests in flight (the platform's
+// serve). With WORKERS above 1, this process is the primary, which only starts and watches
+// the workers (manageWorkers): node:cluster runs this file again in each worker, which
+// builds its own app, with its own memory, and serves on the shared port. What they
+// share is in the database file.
+if (settings.workers > 1 && cluster.isPrimary) manageWorkers(settings);
+else serve(createApp({ ...settings, db: await open(settings.databasePath) }), settings);
 // #endregion start

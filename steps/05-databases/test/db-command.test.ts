@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import { expect } from 'chai';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../src/db.ts';
-import { USAGE, runDbCommand } from '../src/db-command.ts';
+import { USAGE, runDbCommand } from '../tools/db.ts';
 import { changeFile, databasePath, inFile, testDatabaseFile } from './helpers/database.ts';
 import { cleanUp, withoutSqliteWarning } from './helpers/server.ts';
 import { fresh, fromEveryWorker, stepWithTwoWorkers, visitsIn } from './helpers/workers.ts';
@@ -160,7 +160,7 @@ describe('npm run db, as a command beside a running server', function () {
     const url = await server.url();
     await fresh(url);
     changeFile(server.databasePath, "INSERT INTO popular VALUES ('tea', 3)");
-    const command = spawn(process.execPath, ['src/db-command.ts', 'reset'], {
+    const command = spawn(process.execPath, ['tools/db.ts', 'reset'], {
       cwd: new URL('..', import.meta.url),
       env: { ...process.env, DATABASE_PATH: server.databasePath },
     });

@@ -1,5 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,13 +6,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
 import { changeFile, databasePath, inFile, testDatabase } from './helpers/database.ts';
-import {
-  cleanUp,
-  demo,
-  isRunning,
-  startServer,
-  withoutSqliteWarning,
-} from './helpers/server.ts';
+import { cleanUp, demo, isRunning, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import {
   Visitor,
@@ -33,7 +26,7 @@ import type { Answer } from './helpers/workers.ts';
 import type * as NaiveModule from '../pitfalls/import-time-database.ts';
 
 // Each pitfall: a naive app from pitfalls/ run as `npm run demo` runs it (from step 04 on,
-// in real worker processes started by the step's own primary, src/cluster.ts), with a
+// in real worker processes started by the platform's manageWorkers), with a
 // database file of its own, misbehaving; and the same story told to this step's app,
 // which does not. Every server starts once for this file, as mocha begins.
 const naive = (name: string, env: Record<string, string> = {}) => startServer(env, demo(name));
@@ -44,6 +37,8 @@ before(() => {
   servers.memory = naive('memory-database', { WORKERS: '2' });
   servers.noTimeout = naive('no-busy-timeout');
   servers.step = stepWithTwoWorkers().server; // this step's app, shared with other files
+  // `npm run page-views -- read-modify-write 100`, which starts a naive server of its own.
+  servers.pageViews = startServer({}, ['tools/page-views.ts', 'read-modify-write', '100']);
 });
 after(async () => {
   const pids = Object.values(servers).flatMap((s) => [s.child.pid, ...s.workers()]);
@@ -123,7 +118,7 @@ describe('step 05, pitfall 2: read, then write back plus one', function () {
   this.timeout(20_000); // on a busy machine, starting processes can take a while
 
   // Page views at once, 50 in flight, each on a new connection: both workers serve.
-  const PAGE_VIEWS = 500;
+  const PAGE_VIEWS = 200;
   const IN_FLIGHT = 50;
 
   it(`naive, WORKERS=2: of ${PAGE_VIEWS} page views at once, some are lost`, async () => {
@@ -151,20 +146,10 @@ describe('step 05, pitfall 2: read, then write back plus one', function () {
   });
 
   it('the demonstration, `npm run page-views -- read-modify-write`, says how many were lost', async () => {
-    const command = spawn(
-      process.execPath,
-      ['tools/page-views.ts', 'read-modify-write', '100'],
-      {
-        cwd: new URL('..', import.meta.url),
-        env: { ...process.env, WORKERS: undefined },
-      },
-    );
-    let output = '';
-    command.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    command.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const [code] = await once(command, 'exit');
-    expect(code, output).to.equal(0);
-    const [first, second] = withoutSqliteWarning(output).split('\n');
+    const { exited, output } = servers.pageViews;
+    const [code] = await exited;
+    expect(code, output.stdout + output.stderr).to.equal(0);
+    const [first, second] = output.stdout.split('\n');
     expect(first).to.equal(
       '100 page views, 50 at a time, to the NAIVE pitfalls/read-modify-write.ts in 2 workers',
     );
@@ -251,7 +236,7 @@ describe('step 05, pitfall 4: no busy timeout', function () {
       expect(answer.text).to.contain('<h1>503 Service Unavailable</h1>');
     }
     // One line, with SQLite's reason and no stack trace; the other three failures are
-    // counted, for one more line 10 s later (src/log.ts), not printed one by one.
+    // counted, for one more line 10 s later (the platform's errorLog), not printed one by one.
     const failed =
       'GET / failed: 503 The database is busy or unavailable; please try again in a moment. ' +
       '(database is locked)';

@@ -18,7 +18,7 @@ export function createApp({
   db,
   keys,
   sessionStore = sqliteStore(db),
-  delay = 1000,
+  delay = 2000, // the demo's second add comes 0.5 s after the first: a wide margin
 }: {
   db: SiteDatabase;
   keys: string[];

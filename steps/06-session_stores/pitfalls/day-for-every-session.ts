@@ -14,12 +14,16 @@ import type { SessionStore } from '../src/stores/store.ts';
 
 // #region naive
 function dayForEverySession(db: SiteDatabase): SessionStore {
+  const save = db.prepare(
+    'INSERT INTO sessions (id, data, expires) VALUES (:id, :data, :expires) ' +
+      'ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires = :expires WHERE NOT revoked',
+  );
   return {
     ...sqliteStore(db),
     // The full lifetime at every save, whether the cookie has ever come back or not.
     set: async (id, session, maxAge) => {
       const expires = Date.now() + lifetime(maxAge);
-      db.sessions.set(id, JSON.stringify(session), expires, expires);
+      save.run({ id, data: JSON.stringify(session), expires });
     },
   };
 }

@@ -1,19 +1,17 @@
-// Flash messages: notes for the visitor that must appear on a *later* page, typically
-// the one a form redirects to. They wait in the session, which outlives the request,
-// and are removed when they are shown. The names follow Pyramid's session.flash(),
-// session.pop_flash() and session.peek_flash(); queues keep kinds of message apart.
+// Flash messages: notes for the visitor to see on a *later* page, typically the one a
+// form redirects to. They wait in the session, which outlives the request, until shown.
+// The names follow Pyramid's flash(), pop_flash() and peek_flash(), queues and all.
 
 export type FlashQueues = Partial<Record<string, string[]>>;
 
-// Anything with an optional `flash` property: koa-session's ctx.session, or a plain
-// object in a unit test. The session's shape is checked where it is loaded
-// (src/session.ts), so these helpers trust it.
+// koa-session's ctx.session, or a plain object in a unit test (src/session.ts checks
+// the shape as the session is loaded, so these helpers trust it).
 export interface FlashSession {
   flash?: FlashQueues;
 }
 
-// A queue keeps only its newest messages: a visitor who posts many forms without
-// loading a page must not grow the session cookie past what browsers keep.
+// A queue keeps only its newest messages: many posts without a page load must not grow
+// the session without end.
 export const MAX_MESSAGES = 3;
 
 // Queue a message for a later page.

@@ -12,9 +12,8 @@ export interface SessionData {
   flash?: FlashQueues;
 }
 
-// koa-session 7 adds ctx.session but does not type it: the data, and what of koa-session's
-// own this app uses. `externalKey` is the session's id, the key in the store (it keeps
-// the old id after regenerate()). It is null only after `ctx.session = null`.
+// koa-session 7 adds ctx.session without a type: the data, and what of its own this app
+// uses (`externalKey` is the id, the key in the store). Null after `ctx.session = null`.
 declare module 'koa' {
   interface DefaultContext {
     session:
@@ -28,9 +27,9 @@ declare module 'koa' {
 }
 
 // #region shape
-// A session in the store was written by this app, but perhaps by an older version of
-// it, or by a bug: check the shape once, as the session is loaded, so that no view has to. A session in any other shape is dropped (the visitor starts
-// afresh) rather than half-trusted.
+// A stored session was written by this app, but perhaps by an older version or a bug:
+// check the shape once, as the session is loaded, so that no view has to. Any other
+// shape is dropped (the visitor starts afresh) rather than half-trusted.
 const strings = (value: unknown) =>
   Array.isArray(value) && value.every((v) => typeof v === 'string');
 const fields = new Map<string, (value: unknown) => boolean>([
@@ -41,9 +40,8 @@ const fields = new Map<string, (value: unknown) => boolean>([
   ['_maxAge', Number.isFinite],
 ]);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function isSessionData(data: unknown): data is SessionData {
   return (
@@ -52,19 +50,17 @@ export function isSessionData(data: unknown): data is SessionData {
 }
 // #endregion shape
 
-// The cookie's name. Its signature travels in a second cookie, `tutorial.session.sig`.
-// Over HTTPS the name starts with `__Host-`: browsers then accept it only if it is
-// Secure, has Path=/ and no Domain, so a page on a sibling subdomain cannot plant a
-// session of its own choosing under this name.
+// The cookie's name (its signature travels in `tutorial.session.sig`). Over HTTPS it
+// starts with `__Host-`: browsers then accept it only Secure, with Path=/ and no Domain,
+// so a page on a sibling subdomain cannot plant a session of its choosing under it.
 export const SESSION_COOKIE = 'tutorial.session';
 export const sessionCookieName = (secure: boolean) =>
   secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 
 // #region sessions
-// With a `store`, the cookie holds only the session's id (crypto.randomUUID(), signed as
-// before) and the data stays on the server: koa-session calls store.get(id) before the
-// request and store.set(id, session) after it, when the session changed. Without a store
-// (as some of the earlier steps' pitfalls still use it), the session is in the cookie.
+// With a `store`, the cookie holds only the session's id (a random UUID, signed) and the
+// data stays on the server: koa-session calls store.get(id) before the request and
+// store.set(id, session) after it, when it changed. Without one, it is in the cookie.
 export function sessions(
   app: Koa,
   { secure = false, store }: { secure?: boolean; store?: SessionStore } = {},

@@ -6,8 +6,7 @@ import { flash, popFlash } from './flash.ts';
 import type { SessionStore } from './stores/store.ts';
 
 // Pyramid's view class, rebuilt for Koa. The app makes a new one for every request,
-// so whatever it holds (the request's ctx, anything computed from it) belongs to that
-// request alone and is garbage once the response is sent. The database and the session
+// so whatever it holds belongs to that request alone. The database and the session
 // store are the app's, passed in, never imported: each app (each test) has its own.
 export class TutorialViews {
   readonly ctx: Context;
@@ -21,12 +20,8 @@ export class TutorialViews {
   }
 
   private get session() {
-    const session = this.ctx.session;
-    if (!session)
-      throw new TypeError(
-        'TutorialViews: ctx.session is missing; install the session middleware',
-      );
-    return session;
+    if (this.ctx.session) return this.ctx.session;
+    throw new TypeError('TutorialViews: no ctx.session; install the session middleware');
   }
 
   // #region counter
@@ -74,11 +69,9 @@ export class TutorialViews {
   }
 
   // #region add-item
-  // POST /items. Whatever happens, the answer is a redirect back to the home page
-  // (Post/Redirect/Get), and a flash message says what happened on the page it loads.
-  // The cart is not in the session: koa-session writes a whole session back at the end
-  // of a request, so of two overlapping adds only the last would stay. The store appends
-  // the item to the cart's own record in one atomic step instead.
+  // POST /items, answered with a redirect home (Post/Redirect/Get) and a flash message.
+  // The cart is not in the session: koa-session writes a whole session back at the end of
+  // a request, so of two overlapping adds only the last would stay. The store appends.
   async addItem() {
     const { item = '' } = this.ctx.request.body as { item?: unknown };
     if (typeof item !== 'string')
@@ -90,9 +83,8 @@ export class TutorialViews {
     if (problem) flash(this.session, problem, 'error');
     // false only if overlapping adds filled the cart since it was read above
     else if (await this.store.addToCart(id, name, MAX_ITEMS)) {
-      // Counted once it is in the cart, so that a refused add is never counted. Should the
-      // count fail now (the database busy), the visitor gets the 503 page with the item
-      // already in their cart, as their next page shows, and the list misses that one add.
+      // Counted once in the cart, so a refused add is never counted (a count that fails
+      // now, busy, is a 503 with the item in the cart, and the list misses that one add).
       this.db.countAdd(name);
       flash(this.session, `Added “${name}” to your cart.`);
     } else flash(this.session, 'Your cart is full.', 'error');
@@ -103,10 +95,9 @@ export class TutorialViews {
   // #endregion add-item
 
   // #region start-over
-  // POST /start-over: the session and its cart are destroyed on the server, and the
-  // visitor gets a new, empty session under a new id. A copy of the old cookie, wherever
-  // it was kept, now finds nothing: the revocation a cookie session cannot do. A new id
-  // whenever a visitor's standing changes (here, or at sign-in) also defeats fixation.
+  // POST /start-over: the session and its cart are destroyed on the server, and a new,
+  // empty session gets a new id. A copy of the old cookie now finds nothing: the
+  // revocation a cookie session cannot do. A new id at sign-in also defeats fixation.
   async startOver() {
     const session = this.session;
     delete session.counter;

@@ -1,14 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
 import { SESSION_COOKIE } from '../src/session.ts';
-import { connectRedis, MAX_RECONNECT_DELAY, redisStore } from '../src/stores/redis.ts';
-import { SessionStoreUnavailable } from '../src/stores/redis.ts';
-import type { Redis } from '../src/stores/redis.ts';
+import {
+  connectRedis,
+  MAX_RECONNECT_DELAY,
+  SessionStoreUnavailable,
+} from '@course/platform/redis';
+import { redisStore } from '../src/stores/redis.ts';
+import type { Redis } from '@course/platform/redis';
 import {
   BROWSER_SESSION_LIFETIME,
   NEW_SESSION_LIFETIME,
@@ -17,46 +19,21 @@ import {
 import { count, sessionCookie, setCookies } from './helpers/cookies.ts';
 import { testDatabase } from './helpers/database.ts';
 import { addItem, cart } from './helpers/forms.ts';
-import { freePort, redisOrSkip, startRedis } from './helpers/redis.ts';
+import { freePort, redisOrSkip, sharedRedis, startRedis } from './helpers/redis.ts';
 import type { RedisServer } from './helpers/redis.ts';
 import { cleanUp, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import { Visitor, countIn, waitUntil } from './helpers/workers.ts';
 
 // Sessions in a real redis-server: what the store keeps there, how it fails when Redis
-// does, and the app and the server with it.
+// does, and the app and the server with it. The connection itself (connectRedis: its
+// refusals at start-up, its reconnecting and logging) is the platform's, tested in
+// shared/platform/test/redis.test.ts.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DAY = 24 * 60 * 60 * 1000;
 const UNAVAILABLE = 'Sessions are unavailable for a moment; please try again.';
-const UNREACHABLE =
-  /^Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable \(.+\); retrying in the background$/;
 const cannotReach = (url: string) =>
   `cannot reach Redis at ${url} (connection refused); start redis-server, or unset REDIS_URL to keep sessions in SQLite`;
-const refused = (url: string, reply: string) =>
-  `Redis at ${url} refused the connection: ${reply}; check the database number, user name and password in REDIS_URL`;
-const notRedisLine = (url: string, ms = 3000) =>
-  `the server at ${url} accepted the connection but did not answer as Redis does within ${ms} ms; check that REDIS_URL names a Redis server`;
-
-// A TCP server that accepts every connection and never says a word: another program on
-// Redis's port, not a Redis. open() counts the connections still open; close() ends it
-// and them.
-async function silentServer() {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket)).resume(); // reads, and ignores, it all
-  }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    open: () => sockets.size,
-    close() {
-      sockets.forEach((socket) => socket.destroy());
-      server.close();
-    },
-  };
-}
 
 // What `start()`'s promise settled with, and after how many milliseconds, counted from
 // before the call (so that a lower bound holds however long the call's first part takes).
@@ -83,11 +60,12 @@ async function stderrDuring<T>(run: () => Promise<T>): Promise<[T, string]> {
   }
 }
 
-// A redis-server and a client connected to it, which logs into `logged`: one for each
-// test (`each`) or one that the suite's tests share (`all`). Both are gone afterwards,
-// whatever happened (destroy() and stop() do nothing the second time). startupTimeout
-// bounds the first connection only (the client reconnects however late an outage comes),
-// so a second is enough, even for a busy machine's connection and handshake.
+// A client connected to a redis-server, which logs into `logged`: a redis-server and a
+// client for each test (`each`), for the tests that stop or pause it; or a client for
+// the suite, to the run's shared redis-server (`all`). They are gone afterwards, whatever
+// happened (destroy() and stop() do nothing the second time). startupTimeout bounds the
+// first connection only (the client reconnects however late an outage comes), so a
+// second is enough, even for a busy machine's connection and handshake.
 function withRedis(scope: 'each' | 'all') {
   const redis = {} as { server: RedisServer; client: Redis; logged: string[] };
   before(function () {
@@ -95,13 +73,13 @@ function withRedis(scope: 'each' | 'all') {
   });
   (scope === 'each' ? beforeEach : before)(async () => {
     redis.logged = [];
-    redis.server = await startRedis();
+    redis.server = await (scope === 'each' ? startRedis() : sharedRedis());
     const log = (line: string) => redis.logged.push(line);
     redis.client = await connectRedis(redis.server.url, { startupTimeout: 1000, log });
   });
   (scope === 'each' ? afterEach : after)(async () => {
     redis.client?.destroy();
-    await redis.server?.stop();
+    if (scope === 'each') await redis.server?.stop();
   });
   return redis;
 }
@@ -242,76 +220,11 @@ describe('the Redis session store', () => {
   });
 });
 
+// (That each call fails at once while Redis is down, and that the client reconnects and
+// logs each outage once, is the platform's: shared/platform/test/redis.test.ts.)
 describe('the Redis session store, when Redis fails', function () {
   this.timeout(10_000);
   const redis = withRedis('each');
-
-  it('refuses to connect after startupTimeout, in one line that says what to do', async () => {
-    const port = await freePort(); // nothing listens there
-    const url = `redis://user:secret@127.0.0.1:${port}`;
-    const [{ error, ms }, stderr] = await stderrDuring(() =>
-      timed(() => connectRedis(url, { startupTimeout: 500 })),
-    );
-    expect(error?.message).to.equal(cannotReach(`redis://127.0.0.1:${port}`)); // no password
-    expect(ms).to.be.within(500, 2000);
-    expect(stderr).to.equal('');
-  });
-
-  // Redis is running, and has said no: trying again for startupTimeout would change nothing.
-  it('refuses at once a database number that Redis does not have, saying what Redis answered', async () => {
-    const url = `${redis.server.url}/99`;
-    const [{ error, ms }, stderr] = await stderrDuring(() => timed(() => connectRedis(url)));
-    expect(error?.message).to.equal(refused(url, 'ERR DB index is out of range'));
-    expect(ms).to.be.below(1000); // not the 3000 ms of startupTimeout
-    expect(stderr).to.equal('');
-  });
-
-  it('refuses at once a user name and password that Redis does not accept, showing neither', async () => {
-    const url = redis.server.url.replace('//', '//someone:wrong@');
-    const [{ error, ms }, stderr] = await stderrDuring(() => timed(() => connectRedis(url)));
-    expect(error?.message).to.equal(
-      refused(redis.server.url, 'WRONGPASS invalid username-password pair or user is disabled'),
-    );
-    expect(ms).to.be.below(1000);
-    expect(stderr).to.equal('');
-  });
-
-  it('gives up after startupTimeout on a server that accepts the connection and never answers', async () => {
-    const silent = await silentServer();
-    try {
-      const [{ error, ms }, stderr] = await stderrDuring(() =>
-        timed(() => connectRedis(silent.url, { startupTimeout: 500 })),
-      );
-      expect(error?.message).to.equal(notRedisLine(silent.url, 500));
-      expect(ms).to.be.within(500, 2000);
-      expect(stderr).to.equal('');
-      // and the client is gone: nothing left open, so the process can exit
-      await waitUntil(() => silent.open() === 0, 'the connection to close', 2000);
-    } finally {
-      silent.close();
-    }
-  });
-
-  it('fails each call at once with a 503 while Redis is down, and logs that once', async () => {
-    const store = redisStore(redis.client);
-    let attempts = 0; // node-redis emits 'error' for each reconnection attempt that fails
-    redis.client.on('error', () => attempts++);
-    const [, stderr] = await stderrDuring(async () => {
-      await redis.server.stop();
-      for (let call = 0; call < 5; call++) {
-        const { error, ms } = await timed(() => store.get('abc'));
-        expect(error).to.be.an.instanceOf(SessionStoreUnavailable);
-        expect(error).to.include({ status: 503, expose: true, message: UNAVAILABLE });
-        expect(error).to.have.deep.property('headers', { 'Retry-After': '1' });
-        expect(ms).to.be.below(500); // not the store's timeout, 1000 ms
-        await sleep(200); // time for another attempt to fail
-      }
-    });
-    expect(attempts).to.be.at.least(3);
-    expect(redis.logged).to.have.length(1);
-    expect(redis.logged[0]).to.match(UNREACHABLE);
-    expect(stderr).to.equal('');
-  });
 
   it('fails a call in flight at once when Redis dies, not after the store’s timeout', async () => {
     const store = redisStore(redis.client, { timeout: 5000 });
@@ -322,25 +235,6 @@ describe('the Redis session store, when Redis fails', function () {
     const { error, ms } = await call;
     expect(error).to.be.an.instanceOf(SessionStoreUnavailable);
     expect(ms).to.be.below(1000);
-  });
-
-  it('works again by itself once Redis is back, and logs that once, each time', async () => {
-    const store = redisStore(redis.client);
-    const [, stderr] = await stderrDuring(async () => {
-      await redis.server.stop();
-      await sleep(700); // several attempts fail
-      await redis.server.restart(); // on the same port, empty
-      await waitUntil(() => redis.logged.length > 1, 'a second line in the log', 5000);
-      await store.set('abc', { counter: 1 }, 60_000);
-      expect(await store.get('abc')).to.deep.equal({ counter: 1 });
-      await redis.server.stop(); // and a second outage
-      await waitUntil(() => redis.logged.length > 2, 'a third line in the log', 5000);
-    });
-    expect(redis.logged).to.have.length(3);
-    expect(redis.logged[0]).to.match(UNREACHABLE);
-    expect(redis.logged[1]).to.equal(`Redis at ${redis.server.url} is reachable again`);
-    expect(redis.logged[2]).to.match(UNREACHABLE);
-    expect(stderr).to.equal('');
   });
 
   it('gives up on a Redis that stops answering after the store’s timeout, then works again', async () => {
@@ -362,7 +256,7 @@ describe('the Redis session store, when Redis fails', function () {
 
 describe('the app with sessions in Redis, over HTTP', function () {
   this.timeout(10_000);
-  const redis = withRedis('each');
+  const redis = withRedis('all'); // each test has visitors, and ids, of its own
   const app = (timeout?: number) =>
     createApp({
       env: 'test',
@@ -396,6 +290,33 @@ describe('the app with sessions in Redis, over HTTP', function () {
     expect(await ttl()).to.be.within(DAY, DAY + 10_000);
   });
 
+  it('treats a signed id that names another key (`<id>:cart`) as no session: a new one, not a 503', async () => {
+    const visitor = request.agent(app());
+    await addItem(visitor, 'tea');
+    const id = setCookies(await visitor.get('/'))[SESSION_COOKIE] ?? '';
+    const cartKey = `session:${id}:cart`;
+    expect(await redis.client.type(cartKey)).to.equal('list');
+    const forged = sessionCookie(`${id}:cart`, 'test key'); // signed with the app's key
+    for (let page = 0; page < 2; page++) {
+      const res = await request(app()).get('/').set('Cookie', forged).expect(200);
+      expect([count(res), cart(res)]).to.deep.equal([1, []]);
+      expect(setCookies(res)[SESSION_COOKIE]).to.match(/^[0-9a-f-]{36}$/); // a new id
+    }
+    expect(await redis.client.lRange(cartKey, 0, -1)).to.deep.equal(['tea']); // untouched
+  });
+});
+
+describe('the app with sessions in Redis, when Redis fails', function () {
+  this.timeout(10_000);
+  const redis = withRedis('each');
+  const app = (timeout?: number) =>
+    createApp({
+      env: 'test',
+      db: testDatabase(),
+      keys: ['test key'],
+      sessionStore: redisStore(redis.client, { timeout }),
+    }).callback();
+
   it('answers 503 with Retry-After and its error page while Redis is down; once Redis is back (empty), a new session works', async () => {
     const visitor = request.agent(app());
     await addItem(visitor, 'tea');
@@ -423,8 +344,8 @@ describe('the app with sessions in Redis, over HTTP', function () {
     const [{ ms, logged }] = await stderrDuring(async () => {
       await redis.server.stop();
       // The longest wait between tries: tries at once, then after 200 and 400 ms, then 500.
-      await waitUntil(() => failures >= 4, 'four failed tries', 5000);
-      await once(redis.client, 'error'); // a try has just failed: the longest wait begins
+      // The fourth failed try has just happened: the longest wait begins.
+      while (failures < 4) await once(redis.client, 'error');
       await redis.server.restart(); // resolves once the new redis-server answers
       const back = performance.now();
       for (;;) {
@@ -438,23 +359,9 @@ describe('the app with sessions in Redis, over HTTP', function () {
       return { ms: performance.now() - back, logged: [...redis.logged] };
     });
     expect(logged.at(-1)).to.equal(`Redis at ${redis.server.url} is reachable again`);
-    // The wait, plus a connection and a page; node-redis's own default would be 2 s.
-    expect(ms).to.be.below(MAX_RECONNECT_DELAY + 300);
-  });
-
-  it('treats a signed id that names another key (`<id>:cart`) as no session: a new one, not a 503', async () => {
-    const visitor = request.agent(app());
-    await addItem(visitor, 'tea');
-    const id = setCookies(await visitor.get('/'))[SESSION_COOKIE] ?? '';
-    const cartKey = `session:${id}:cart`;
-    expect(await redis.client.type(cartKey)).to.equal('list');
-    const forged = sessionCookie(`${id}:cart`, 'test key'); // signed with the app's key
-    for (let page = 0; page < 2; page++) {
-      const res = await request(app()).get('/').set('Cookie', forged).expect(200);
-      expect([count(res), cart(res)]).to.deep.equal([1, []]);
-      expect(setCookies(res)[SESSION_COOKIE]).to.match(/^[0-9a-f-]{36}$/); // a new id
-    }
-    expect(await redis.client.lRange(cartKey, 0, -1)).to.deep.equal(['tea']); // untouched
+    // The wait, plus a connection and a page (a second, on a busy machine); node-redis's
+    // own default would be 2 s.
+    expect(ms).to.be.below(MAX_RECONNECT_DELAY + 1000);
   });
 
   it('keeps a visitor’s session through a Redis that stops answering: 503 meanwhile, the count goes on after', async () => {
@@ -475,28 +382,13 @@ const production = { NODE_ENV: 'production', SESSION_KEYS: randomBytes(32).toStr
 // A server whose REDIS_URL names a port where no Redis listens. It tries for three
 // seconds before it refuses, so it starts as mocha begins and tries while the other tests
 // run; it needs no redis-server. cleanUp() ends it, should a test fail before it exits.
+// (A server there that accepts the connection and never answers is the platform's test.)
 let unreachable: { url: string; server: Server };
-// And one whose REDIS_URL names a server that accepts connections and never answers.
-// When it started and when it exited, on the same clock.
-let notRedis: {
-  silent: Awaited<ReturnType<typeof silentServer>>;
-  server: Server;
-  spawnedAt: number;
-  exitedAt: Promise<number>;
-};
 before(async () => {
   const url = `redis://127.0.0.1:${await freePort()}`;
   unreachable = { url, server: startServer({ ...production, REDIS_URL: url }) };
-  const silent = await silentServer();
-  const spawnedAt = performance.now();
-  const server = startServer({ ...production, REDIS_URL: silent.url });
-  const exitedAt = server.exited.then(() => performance.now());
-  notRedis = { silent, server, spawnedAt, exitedAt };
 });
-after(async () => {
-  await cleanUp();
-  notRedis?.silent.close();
-});
+after(cleanUp);
 
 describe('src/server.ts with a REDIS_URL where no Redis answers', function () {
   this.timeout(20_000); // a real process: on a busy machine, a start takes a while
@@ -506,35 +398,31 @@ describe('src/server.ts with a REDIS_URL where no Redis answers', function () {
     expect(code).to.equal(1);
     expect(server.output.stderr).to.equal(`Cannot start: ${cannotReach(url)}\n`);
   });
-
-  it('refuses to start when the server there accepts the connection but never answers', async () => {
-    const { silent, server, spawnedAt, exitedAt } = notRedis;
-    const [code] = await server.exited;
-    const ms = (await exitedAt) - spawnedAt;
-    expect(code).to.equal(1);
-    expect(server.output.stderr).to.equal(`Cannot start: ${notRedisLine(silent.url)}\n`);
-    // startupTimeout, and the time a busy machine takes to start a process
-    expect(ms).to.be.within(3000, 15_000);
-  });
 });
 
+// Two servers with REDIS_URL, started at once so that they boot side by side: one with
+// the run's shared redis-server, and one, with WORKERS=2, with a redis-server of its own
+// that asks for a password. cleanUp() ends them.
 describe('src/server.ts with REDIS_URL', function () {
   this.timeout(20_000); // a real process: on a busy machine, a start takes a while
-  let server: Server | undefined;
-  afterEach(async () => {
-    if (!server) return;
-    try {
-      process.kill(-server.child.pid!, 'SIGKILL'); // the process group it leads
-    } catch {
-      // already gone
-    }
-    await server.exited;
-    server = undefined;
+  const redis = withRedis('all'); // the run's shared redis-server
+  const guarded = {} as { server: RedisServer; client: Redis };
+  let server: Server;
+  let withPassword: Server;
+  before(async () => {
+    guarded.server = await startRedis(); // of its own: it is given a password
+    guarded.client = await connectRedis(guarded.server.url);
+    await guarded.client.configSet('requirepass', 'secret'); // this client stays signed in
+    const url = guarded.server.url.replace('//', '//:secret@');
+    withPassword = startServer({ ...production, REDIS_URL: url, WORKERS: '2' });
+    server = startServer({ ...production, REDIS_URL: redis.server.url });
   });
-  const redis = withRedis('each'); // stopped after the server
+  after(async () => {
+    guarded.client?.destroy();
+    await guarded.server?.stop();
+  });
 
   it('keeps its visitors’ sessions in the Redis that REDIS_URL names', async () => {
-    server = startServer({ ...production, REDIS_URL: redis.server.url });
     const visitor = new Visitor(await server.url());
     expect(countIn(await visitor.send('/'))).to.equal(1);
     const key = `session:${visitor.cookies.get(SESSION_COOKIE)}`;
@@ -546,15 +434,12 @@ describe('src/server.ts with REDIS_URL', function () {
   });
 
   it('says once where its sessions are, without the password, also with WORKERS=2', async () => {
-    await redis.client.configSet('requirepass', 'secret'); // this client stays signed in
-    const url = redis.server.url.replace('//', '//:secret@');
-    server = startServer({ ...production, REDIS_URL: url, WORKERS: '2' });
-    await server.url();
-    const stdout = server.output.stdout;
+    await withPassword.url();
+    const stdout = withPassword.output.stdout;
     expect(stdout.match(/^Sessions .*$/gm)).to.deep.equal([
-      `Sessions in Redis at ${redis.server.url}`,
+      `Sessions in Redis at ${guarded.server.url}`,
     ]);
     expect(stdout).to.match(/^Sessions in Redis at .*\n(Worker \d+ started\n)+Serving on /m);
-    expect(stdout + server.output.stderr).not.to.contain('secret');
+    expect(stdout + withPassword.output.stderr).not.to.contain('secret');
   });
 });

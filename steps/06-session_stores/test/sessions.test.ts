@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
-import { testDatabase } from './helpers/database.ts';
+import { storeSession, testDatabase } from './helpers/database.ts';
 import { SESSION_COOKIE, sessionCookieName } from '../src/session.ts';
 import {
   cookieHeader,
@@ -199,7 +199,7 @@ describe('a stored session in a shape this app never writes', () => {
       const db = testDatabase();
       const server = app(['test key'], db);
       const id = 'a4b0c3d2-0000-4000-8000-000000000000';
-      db.sessions.set(id, json, Date.now() + 60_000, Date.now() + 60_000);
+      storeSession(db, id, json, Date.now() + 60_000);
       const cookie = sessionCookie(id, 'test key');
       const page = await request(server).get('/').set('Cookie', cookie).expect(200);
       expect(count(page)).to.equal(1);

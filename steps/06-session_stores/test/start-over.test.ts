@@ -2,15 +2,15 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../src/app.ts';
 import type { SiteDatabase } from '../src/db.ts';
-import { connectRedis, redisStore } from '../src/stores/redis.ts';
-import type { Redis } from '../src/stores/redis.ts';
+import { connectRedis } from '@course/platform/redis';
+import { redisStore } from '../src/stores/redis.ts';
+import type { Redis } from '@course/platform/redis';
 import { sqliteStore } from '../src/stores/sqlite.ts';
 import type { SessionStore } from '../src/stores/store.ts';
 import { cookieHeader, count } from './helpers/cookies.ts';
 import { testDatabase } from './helpers/database.ts';
 import { cart, csrfFrom, flashes } from './helpers/forms.ts';
-import { redisOrSkip, startRedis } from './helpers/redis.ts';
-import type { RedisServer } from './helpers/redis.ts';
+import { redisOrSkip, sharedRedis } from './helpers/redis.ts';
 
 // Start over while another request of the same visitor is in flight (a second tab, a
 // double click, a copy of the cookie elsewhere): that request loaded the session before
@@ -93,17 +93,12 @@ describe('Start over, with a request of the same visitor in flight, SQLite', () 
 });
 
 describe('Start over, with a request of the same visitor in flight, Redis', function () {
-  this.timeout(10_000); // starts a redis-server
-  let redis: RedisServer | undefined;
+  this.timeout(10_000); // may start the run's redis-server
   let client: Redis | undefined;
   before(async function () {
     redisOrSkip(this);
-    redis = await startRedis();
-    client = await connectRedis(redis.url);
+    client = await connectRedis((await sharedRedis()).url);
   });
-  after(async () => {
-    client?.destroy();
-    await redis?.stop();
-  });
+  after(() => client?.destroy());
   startOverWhileInFlight(() => redisStore(client!));
 });

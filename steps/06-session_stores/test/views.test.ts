@@ -31,13 +31,8 @@ function fakeDatabase() {
     visits: () => visits,
     countAdd: (item: string) => void adds.set(item, (adds.get(item) ?? 0) + 1),
     popular: () => [...adds].map(([item, n]) => ({ item, adds: n })),
-    sessions: {
-      get: () => undefined,
-      set() {},
-      destroy() {},
-      prune: () => 0,
-      cart: () => [],
-      addToCart: () => false,
+    prepare: () => {
+      throw new Error('the view asks the store, not the database, for sessions');
     },
     close() {},
   } satisfies SiteDatabase & { adds: Map<string, number> };

@@ -23,11 +23,11 @@ export const DEFAULT_PAGE_VIEWS = 200;
 export const IN_FLIGHT = 50; // requests sent and not yet answered, at most
 const stepDir = fileURLToPath(new URL('..', import.meta.url));
 
-// shared/demo.ts, above the step (however deep a copy of the step is).
+// shared/tools/demo.ts, above the step (however deep a copy of the step is).
 function demoScript(from = stepDir): string {
-  const candidate = join(from, 'shared', 'demo.ts');
+  const candidate = join(from, 'shared', 'tools', 'demo.ts');
   if (existsSync(candidate)) return candidate;
-  if (dirname(from) === from) throw new Error('no shared/demo.ts above the step');
+  if (dirname(from) === from) throw new Error('no shared/tools/demo.ts above the step');
   return demoScript(dirname(from));
 }
 

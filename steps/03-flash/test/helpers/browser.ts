@@ -27,6 +27,7 @@ const candidates = [
 const executablePath = candidates.find((path) => path && existsSync(path));
 
 let launched: Promise<Browser> | undefined;
+const LAUNCH_TIMEOUT = 20_000; // ms: Chromium starts in 1-3 s, even on a busy machine
 
 // Call from a mocha `before` hook. Without a browser (or with SKIP_BROWSER=1, for a
 // quick run) the suite is skipped and reported as pending, unless REQUIRE_BROWSER is
@@ -43,6 +44,9 @@ export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
   launched ??= import('playwright-core').then(({ chromium }) =>
     chromium.launch({
       executablePath,
+      // A browser that has not started by then is killed, and the tests that need it
+      // fail, instead of the run waiting for it (Playwright's default is 3 minutes).
+      timeout: LAUNCH_TIMEOUT,
       // Headless, no sandbox (tests may run as root), and no calls home to Google.
       args: [
         '--no-sandbox',
@@ -58,9 +62,17 @@ export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
 }
 
 // A mocha root hook (this file is in .mocharc.json's "require"): the shared browser
-// closes once, when the whole run is over.
+// closes once, when the whole run is over. A launch still under way is waited for (at
+// most LAUNCH_TIMEOUT). One that failed has already failed its tests, but Playwright
+// then waits 30 s for the stalled browser to close before it kills it: instead, the
+// process exits a second after mocha is done (with mocha's exit code), and Playwright's
+// own 'exit' handler kills the browser.
 export const mochaHooks = {
-  async afterAll() {
-    await (await launched)?.close();
+  async afterAll(this: Mocha.Context) {
+    this.timeout(LAUNCH_TIMEOUT + 5_000);
+    await launched?.then(
+      (browser) => browser.close(),
+      () => setTimeout(() => process.exit(), 1_000).unref(),
+    );
   },
 };

@@ -1,29 +1,25 @@
-// The real server, in a real process, as `npm start` runs it; and raw TCP clients,
-// for what a well-behaved HTTP client never does (stall, pipeline, hang up mid-request).
+// The real server, in a real process, as `npm start` runs it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
-import { setPriority, tmpdir } from 'node:os';
+import { constants, setPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const stepDir = fileURLToPath(new URL('../..', import.meta.url));
-// The repository's shared/ folder (for shared/demo.ts): above the step, however deep the
-// step's copy is (a mutation-testing sandbox is a copy inside the step).
+// The repository's tooling folder (for shared/tools/demo.ts): above the step, however
+// deep the step's copy is (a mutation-testing sandbox is a copy inside the step).
 function sharedDir(from = stepDir): string {
-  const candidate = join(from, 'shared');
+  const candidate = join(from, 'shared', 'tools');
   if (existsSync(join(candidate, 'demo.ts'))) return candidate;
-  if (dirname(from) === from) throw new Error('no shared/demo.ts above the step');
+  if (dirname(from) === from) throw new Error('no shared/tools/demo.ts above the step');
   return sharedDir(dirname(from));
 }
 // The arguments that make `node` serve a naive app from pitfalls/, as `npm run demo` does.
 export const demo = (name: string) => [join(sharedDir(), 'demo.ts'), name];
 const running = new Set<ChildProcess>();
-const sockets = new Set<Socket>();
 
 // Resolves with the match as soon as `text()` matches `pattern`, checking whenever
 // `source` emits 'data'; rejects, saying what was there instead, if it closes first.
@@ -120,11 +116,20 @@ function kill(child: ChildProcess) {
 // Should this process end without running the `after` hook (mocha stopped by an error
 // outside any test), no server outlives it.
 process.on('exit', () => running.forEach(kill));
+// Nor when it is interrupted (Ctrl-C, or SIGTERM from a CI time-out): a signal ends a
+// process without its 'exit' event, and a Ctrl-C in the terminal does not reach these
+// servers, which lead process groups of their own. End them, then exit with the code
+// the signal would have given (128 + its number), running the 'exit' listeners.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    running.forEach(kill);
+    process.exit(128 + constants.signals[signal]);
+  });
+}
 
-// For an `after` hook: ends every server still running (workers included) and every raw
-// connection still open, whether their tests passed or failed.
+// For an `after` hook: ends every server still running (workers included), whether
+// their tests passed or failed.
 export async function cleanUp() {
-  sockets.forEach((socket) => socket.destroy());
   const exits = [...running].map((child) => once(child, 'exit'));
   running.forEach(kill);
   await Promise.all(exits);
@@ -144,36 +149,3 @@ export function isRunning(pid: number) {
     return process.platform !== 'linux';
   }
 }
-
-// A TCP connection to `url` that sends exactly the bytes a test writes, and keeps all
-// it receives as text.
-export async function rawClient(url: string) {
-  const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
-  sockets.add(socket);
-  socket.on('close', () => sockets.delete(socket));
-  await once(socket, 'connect');
-  let received = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
-  socket.on('error', () => {}); // a reset is one way for the server to close it: see `closed`
-  return {
-    socket,
-    // Resolves with everything received, once the connection is closed (by either side).
-    closed: new Promise<string>((resolve) => socket.once('close', () => resolve(received))),
-    received: () => received,
-    waitFor: (pattern: RegExp) =>
-      whenMatches(
-        socket,
-        () => received,
-        pattern,
-        () => `it received:\n${received}`,
-      ),
-  };
-}
-
-// The responses in what a raw client received, each as its status line and headers.
-export const responseHeads = (received: string) =>
-  received
-    .split(/(?=HTTP\/1\.1 \d{3} )/)
-    .filter(Boolean)
-    .map((response) => response.split('\r\n\r\n')[0]);

@@ -1,6 +1,7 @@
 // Requests as the tests of several workers need them: each on a new connection of its
 // own. node:cluster hands out connections, not requests (round-robin on Linux and macOS),
 // so a client that keeps its connection alive, as browsers do, stays with one worker.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,9 +9,12 @@ import { join } from 'node:path';
 import { startServer } from './server.ts';
 import type { Server } from './server.ts';
 
-// The step's own server with WORKERS=2 and a notice file of its own, started once for
-// all the test files that use it (each process costs a start-up). Its notice file reads
-// "Old notice" until a test changes it.
+// The step's own servers, each started once for all the test files that read from it
+// (every process costs a start-up; the root `before` hooks start them as mocha begins).
+// With WORKERS=2, in production, with SESSION_KEYS, so that each worker must read the
+// key itself; and a notice file of its own, which reads "Old notice" until a test
+// changes it.
+export const SESSION_KEY = randomBytes(32).toString('base64url');
 let twoWorkers: { server: Server; noticeFile: string } | undefined;
 export function stepWithTwoWorkers() {
   if (!twoWorkers) {
@@ -18,10 +22,17 @@ export function stepWithTwoWorkers() {
     process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
     const noticeFile = join(folder, 'notice.txt');
     writeFileSync(noticeFile, 'Old notice');
-    twoWorkers = { server: startServer({ WORKERS: '2', NOTICE_FILE: noticeFile }), noticeFile };
+    const env = { NODE_ENV: 'production', SESSION_KEYS: SESSION_KEY };
+    twoWorkers = {
+      server: startServer({ ...env, WORKERS: '2', NOTICE_FILE: noticeFile }),
+      noticeFile,
+    };
   }
   return twoWorkers;
 }
+// And in one process (WORKERS unset), in development, as `npm start` runs it.
+let oneProcess: Server | undefined;
+export const stepInOneProcess = () => (oneProcess ??= startServer({ NODE_ENV: 'development' }));
 
 export interface Answer {
   status: number;

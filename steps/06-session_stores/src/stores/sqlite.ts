@@ -1,33 +1,73 @@
-import type { SiteDatabase } from '../db.ts';
+import type { SiteDatabase, Statement } from '../db.ts';
 import { firstLifetime, lifetime, parse, REVOKED_LIFETIME } from './store.ts';
 import type { SessionStore } from './store.ts';
 
+// #region table
+// The site file's next migration (src/db.ts): a row per session, `expires` in Date.now()'s
+// milliseconds, and a row per cart item, which goes with its session (ON DELETE CASCADE;
+// node:sqlite turns foreign keys on) or as the session is revoked (the trigger).
+export const SESSIONS_TABLE = `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    expires INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_by_expiry ON sessions (expires);
+  CREATE TABLE cart_items (
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    item TEXT NOT NULL
+  );
+  CREATE INDEX cart_items_by_session ON cart_items (session_id);
+  CREATE TRIGGER sessions_revoked_empty_cart AFTER UPDATE OF revoked ON sessions
+  WHEN new.revoked BEGIN
+    DELETE FROM cart_items WHERE session_id = new.id;
+  END;`;
+// #endregion table
+
+// #region statements
+// One statement each, so that no two requests' calls can interleave. A new id gets the
+// first lifetime, a stored one the full one; a revoked row (destroyed, kept without its
+// data until prune() removes it) is never written again. An add counts and inserts at once.
+const SQL = {
+  get: 'SELECT data FROM sessions WHERE id = ? AND expires > ? AND NOT revoked',
+  set:
+    'INSERT INTO sessions (id, data, expires) VALUES (:id, :data, :firstExpires) ' +
+    'ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires = :expires WHERE NOT revoked',
+  destroy:
+    "INSERT INTO sessions (id, data, expires, revoked) VALUES (:id, '', :until, 1) " +
+    "ON CONFLICT (id) DO UPDATE SET data = '', expires = :until, revoked = 1",
+  prune: 'DELETE FROM sessions WHERE expires <= ?',
+  cart: 'SELECT item FROM cart_items WHERE session_id = ? ORDER BY rowid',
+  addToCart:
+    'INSERT INTO cart_items (session_id, item) SELECT :id, :item ' +
+    'WHERE EXISTS (SELECT 1 FROM sessions WHERE id = :id AND NOT revoked) ' +
+    'AND (SELECT count(*) FROM cart_items WHERE session_id = :id) < :limit',
+};
+// #endregion statements
+
+export type SqliteSessionStore = SessionStore & { prune(): number };
+
 // #region sqlite-store
-// Sessions in the site's SQLite file (the SQL is in src/db.ts): one row per visitor,
-// shared by every worker on this machine, kept across restarts. `now` is the clock, which
-// a test can move forward instead of waiting.
-export function sqliteStore(
-  db: SiteDatabase,
-  now = Date.now,
-): SessionStore & { prune(): number } {
+// Sessions in the site's SQLite file: shared by every worker on this machine, kept across
+// restarts; "busy" is a 503 (db.prepare). `now` is a clock that a test can move.
+export function sqliteStore(db: SiteDatabase, now = Date.now): SqliteSessionStore {
+  const run = Object.fromEntries(
+    Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
+  ) as Record<keyof typeof SQL, Statement>;
   return {
     // An expired or revoked row is never returned, even before prune() has removed it.
-    get: async (id) => parse(db.sessions.get(id, now())),
-    // A new id gets a short first lifetime, a session already stored its full one; and a
-    // session destroyed since this request loaded it is not written back.
-    set: async (id, session, maxAge) =>
-      db.sessions.set(
-        id,
-        JSON.stringify(session),
-        now() + lifetime(maxAge),
-        now() + firstLifetime(maxAge),
-      ),
-    // Revoked with its cart; the row stays as a marker until prune() (see src/db.ts).
-    destroy: async (id) => db.sessions.destroy(id, now() + REVOKED_LIFETIME),
-    cart: async (id) => db.sessions.cart(id),
-    addToCart: async (id, item, limit) => db.sessions.addToCart(id, item, limit),
+    get: async (id) => parse((run.get.get(id, now()) as { data: string } | undefined)?.data),
+    set: async (id, session, maxAge) => {
+      const [expires, firstExpires] = [now() + lifetime(maxAge), now() + firstLifetime(maxAge)];
+      run.set.run({ id, data: JSON.stringify(session), expires, firstExpires });
+    },
+    destroy: async (id) => void run.destroy.run({ id, until: now() + REVOKED_LIFETIME }),
+    cart: async (id) => run.cart.all(id).map((row) => row.item as string),
+    addToCart: async (id, item, limit) =>
+      Number(run.addToCart.run({ id, item, limit }).changes) === 1,
     // The sessions of visitors who never came back: nothing else would ever delete them.
-    prune: () => db.sessions.prune(now()),
+    prune: () => Number(run.prune.run(now()).changes),
   };
 }
 // #endregion sqlite-store

@@ -53,6 +53,15 @@ export function inFile(path: string) {
 }
 
 // How many sessions, and cart items, a file holds (over a read-only connection).
+// A session row written straight into the store's table, in any shape, until `expires`
+// (ms since 1970): for what the app and the db command make of rows they did not write.
+export function storeSession(db: SiteDatabase, id: string, data: string, expires: number) {
+  db.prepare(
+    'INSERT INTO sessions (id, data, expires) VALUES (?, ?, ?) ON CONFLICT (id) ' +
+      'DO UPDATE SET data = excluded.data, expires = excluded.expires WHERE NOT revoked',
+  ).run(id, data, expires);
+}
+
 export function sessionRows(path: string) {
   const db = new DatabaseSync(path, { readOnly: true });
   try {

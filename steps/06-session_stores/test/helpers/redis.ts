@@ -1,11 +1,11 @@
-// A real redis-server for the tests, one per suite, each on a free port of its own with
+// A real redis-server for the tests, one per suite or one for the run, on a free port with
 // nothing saved to disk: the tests exercise the same client, protocol and failures as
 // production, and leave nothing behind. Requires the `redis-server` program.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface RedisServer {
@@ -44,7 +44,8 @@ export function redisOrSkip(context: Mocha.Context) {
 // Every server started and every directory made, so that none outlives the tests: not
 // after a failed test, and not when mocha exits, or is interrupted (Ctrl-C, a CI timeout),
 // without running its hooks. An interrupted process gets no 'exit' event: the signal
-// handlers clean up, then let the signal end the process as it would have.
+// handlers end it with the code the signal would have given (128 + its number), which
+// runs the 'exit' listeners, this one and the other helpers' (their servers, their files).
 const running = new Set<ChildProcess>();
 const dirs = new Set<string>();
 
@@ -54,13 +55,11 @@ function cleanUpNow() {
 }
 process.on('exit', cleanUpNow);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    cleanUpNow();
-    process.kill(process.pid, signal);
-  });
+  process.on(signal, () => process.exit(128 + constants.signals[signal]));
 }
 
 export async function stopAllRedis() {
+  shared = undefined;
   await Promise.all([...running].map(kill));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs.clear();
@@ -132,6 +131,12 @@ async function launch(port: number, dir: string): Promise<ChildProcess> {
   await kill(child);
   throw new Error(`redis-server did not start on port ${port}:\n${output.trim()}`);
 }
+
+// One redis-server for the whole run, for the tests that only read and write their own
+// keys: started when first asked for, stopped with the others when the run ends. A test
+// that stops, pauses or reconfigures Redis, or counts its keys, starts one of its own.
+let shared: Promise<RedisServer> | undefined;
+export const sharedRedis = () => (shared ??= startRedis());
 
 export async function startRedis(): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));

@@ -7,18 +7,18 @@ import type { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { setPriority, tmpdir } from 'node:os';
+import { constants, setPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databasePath } from './database.ts';
 
 const stepDir = fileURLToPath(new URL('../..', import.meta.url));
-// The repository's shared/ folder (for shared/demo.ts): above the step, however deep the
-// step's copy is (a mutation-testing sandbox is a copy inside the step).
+// The repository's tooling folder (for shared/tools/demo.ts): above the step, however
+// deep the step's copy is (a mutation-testing sandbox is a copy inside the step).
 function sharedDir(from = stepDir): string {
-  const candidate = join(from, 'shared');
+  const candidate = join(from, 'shared', 'tools');
   if (existsSync(join(candidate, 'demo.ts'))) return candidate;
-  if (dirname(from) === from) throw new Error('no shared/demo.ts above the step');
+  if (dirname(from) === from) throw new Error('no shared/tools/demo.ts above the step');
   return sharedDir(dirname(from));
 }
 // The arguments that make `node` serve a naive app from pitfalls/, as `npm run demo` does.
@@ -137,6 +137,16 @@ function kill(child: ChildProcess) {
 // Should this process end without running the `after` hook (mocha stopped by an error
 // outside any test), no server outlives it.
 process.on('exit', () => running.forEach(kill));
+// Nor when it is interrupted (Ctrl-C, or SIGTERM from a CI time-out): a signal ends a
+// process without its 'exit' event, and a Ctrl-C in the terminal does not reach these
+// servers, which lead process groups of their own. End them, then exit with the code
+// the signal would have given (128 + its number), running the 'exit' listeners.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    running.forEach(kill);
+    process.exit(128 + constants.signals[signal]);
+  });
+}
 
 // For an `after` hook: ends every server still running (workers included) and every raw
 // connection still open, whether their tests passed or failed.

@@ -1,0 +1,243 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
+import { expect } from 'chai';
+import { ErrorReply } from 'redis';
+import {
+  connectRedis,
+  SessionStoreUnavailable,
+  withDeadline,
+  withoutCredentials,
+} from '../src/redis.ts';
+import type { Redis } from '../src/redis.ts';
+import { freePort, redisOrSkip, sharedRedis, startRedis } from './helpers/redis.ts';
+import type { RedisServer } from './helpers/redis.ts';
+
+// connectRedis (src/redis.ts) against a real redis-server: how it refuses at start-up,
+// and how it logs a lost connection and its return.
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const UNREACHABLE =
+  /^Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable \(.+\); retrying in the background$/;
+const cannotReach = (url: string) =>
+  `cannot reach Redis at ${url} (connection refused); start redis-server, or unset REDIS_URL to keep sessions in SQLite`;
+const refused = (url: string, reply: string) =>
+  `Redis at ${url} refused the connection: ${reply}; check the database number, user name and password in REDIS_URL`;
+const notRedisLine = (url: string, ms: number) =>
+  `the server at ${url} accepted the connection but did not answer as Redis does within ${ms} ms; check that REDIS_URL names a Redis server`;
+
+// Resolves once `condition()` holds; fails, saying what it waited for, after `ms`.
+async function waitUntil(condition: () => boolean, what: string, ms: number) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
+    await sleep(20);
+  }
+}
+
+// A TCP server that accepts every connection and never says a word: another program on
+// Redis's port, not a Redis. open() counts the connections still open; close() ends it
+// and them.
+async function silentServer() {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket)).resume(); // reads, and ignores, it all
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    open: () => sockets.size,
+    close() {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    },
+  };
+}
+
+// What `start()`'s promise settled with, and after how many milliseconds, counted from
+// before the call (so that a lower bound holds however long the call's first part takes).
+async function timed(start: () => Promise<unknown>) {
+  const startedAt = performance.now();
+  const error = await start()
+    .then(() => undefined)
+    .catch((error: Error) => error);
+  return { error, ms: performance.now() - startedAt };
+}
+
+// What `run` returns, and everything written to this process's stderr meanwhile.
+async function stderrDuring<T>(run: () => Promise<T>): Promise<[T, string]> {
+  const write = process.stderr.write;
+  let written = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    written += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return [await run(), written];
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+describe('connectRedis', function () {
+  this.timeout(10_000);
+  let server: RedisServer | undefined; // a test's own, for one that stops it
+  let client: Redis | undefined;
+  let logged: string[];
+  before(function () {
+    redisOrSkip(this);
+  });
+  beforeEach(() => (logged = []));
+  afterEach(async () => {
+    client?.destroy();
+    client = undefined;
+    await server?.stop();
+    server = undefined;
+  });
+
+  // A redis-server of the test's own, and a client of it that counts its failed tries
+  // (node-redis emits 'error' for each reconnection attempt that fails).
+  const connectOwn = async () => {
+    server = await startRedis();
+    client = await connectRedis(server.url, {
+      startupTimeout: 1000,
+      log: (line) => logged.push(line),
+    });
+    const redis = Object.assign(client, { attempts: 0 });
+    redis.on('error', () => redis.attempts++);
+    return { server, redis };
+  };
+
+  it('refuses to connect after startupTimeout, in one line that says what to do', async () => {
+    const port = await freePort(); // nothing listens there
+    const url = `redis://user:secret@127.0.0.1:${port}`;
+    const [{ error, ms }, stderr] = await stderrDuring(() =>
+      timed(() => connectRedis(url, { startupTimeout: 300 })),
+    );
+    expect(error?.message).to.equal(cannotReach(`redis://127.0.0.1:${port}`)); // no password
+    expect(ms).to.be.within(300, 2000);
+    expect(stderr).to.equal('');
+  });
+
+  // Redis is running, and has said no: trying again for startupTimeout would change nothing.
+  it('refuses at once a database number that Redis does not have, saying what Redis answered', async () => {
+    const url = `${(await sharedRedis()).url}/99`;
+    const [{ error, ms }, stderr] = await stderrDuring(() => timed(() => connectRedis(url)));
+    expect(error?.message).to.equal(refused(url, 'ERR DB index is out of range'));
+    expect(ms).to.be.below(1000); // not the 3000 ms of startupTimeout
+    expect(stderr).to.equal('');
+  });
+
+  it('refuses at once a user name and password that Redis does not accept, showing neither', async () => {
+    const shared = await sharedRedis();
+    const url = shared.url.replace('//', '//someone:wrong@');
+    const [{ error, ms }, stderr] = await stderrDuring(() => timed(() => connectRedis(url)));
+    expect(error?.message).to.equal(
+      refused(shared.url, 'WRONGPASS invalid username-password pair or user is disabled'),
+    );
+    expect(ms).to.be.below(1000);
+    expect(stderr).to.equal('');
+  });
+
+  it('gives up after startupTimeout on a server that accepts the connection and never answers', async () => {
+    const silent = await silentServer();
+    try {
+      const [{ error, ms }, stderr] = await stderrDuring(() =>
+        timed(() => connectRedis(silent.url, { startupTimeout: 300 })),
+      );
+      expect(error?.message).to.equal(notRedisLine(silent.url, 300));
+      expect(ms).to.be.within(300, 2000);
+      expect(stderr).to.equal('');
+      // and the client is gone: nothing left open, so the process can exit
+      await waitUntil(() => silent.open() === 0, 'the connection to close', 2000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('fails each command at once while Redis is down, retries, and logs the loss once', async () => {
+    const { server, redis } = await connectOwn();
+    const [, stderr] = await stderrDuring(async () => {
+      await server.stop();
+      for (let call = 1; call <= 3; call++) {
+        const { error, ms } = await timed(() => redis.get('abc'));
+        expect(error).to.be.an.instanceOf(Error);
+        expect(ms).to.be.below(500); // not held in a queue until Redis returns
+        await waitUntil(() => redis.attempts >= call, 'another attempt to fail', 5000);
+      }
+    });
+    expect(logged).to.have.length(1);
+    expect(logged[0]).to.match(UNREACHABLE);
+    expect(stderr).to.equal('');
+  });
+
+  it('works again by itself once Redis is back, and logs that once, each time', async () => {
+    const { server, redis } = await connectOwn();
+    const [, stderr] = await stderrDuring(async () => {
+      await server.stop();
+      await waitUntil(() => redis.attempts >= 2, 'two attempts to fail', 5000);
+      await server.restart(); // on the same port, empty
+      await waitUntil(() => logged.length > 1, 'a second line in the log', 5000);
+      await redis.set('abc', '1');
+      expect(await redis.get('abc')).to.equal('1');
+      await server.stop(); // and a second outage
+      await waitUntil(() => logged.length > 2, 'a third line in the log', 5000);
+    });
+    expect(logged).to.have.length(3);
+    expect(logged[0]).to.match(UNREACHABLE);
+    expect(logged[1]).to.equal(`Redis at ${server.url} is reachable again`);
+    expect(logged[2]).to.match(UNREACHABLE);
+    expect(stderr).to.equal('');
+  });
+});
+
+describe('withoutCredentials', () => {
+  it('drops the user name and password from a REDIS_URL, for the log', () => {
+    expect(withoutCredentials('redis://user:secret@127.0.0.1:6379/1')).to.equal(
+      'redis://127.0.0.1:6379/1',
+    );
+    expect(withoutCredentials('redis://127.0.0.1:6379')).to.equal('redis://127.0.0.1:6379');
+    expect(withoutCredentials('not a url //user:secret@host')).to.equal('not a url //host');
+  });
+});
+
+describe('withDeadline', () => {
+  const call = withDeadline(50);
+
+  it("passes a command's answer through", async () => {
+    expect(await call(async () => 'answer')).to.equal('answer');
+  });
+
+  it('turns a command with no reply in time into a 503 that asks to retry', async () => {
+    const started = Date.now();
+    const error = await call(() => new Promise(() => {})).catch((e: unknown) => e);
+    expect(Date.now() - started).to.be.within(40, 1000);
+    expect(error).to.be.an.instanceOf(SessionStoreUnavailable);
+    expect(error).to.include({ status: 503, expose: true });
+    expect((error as SessionStoreUnavailable).headers).to.deep.equal({ 'Retry-After': '1' });
+    expect((error as Error).message).to.equal(
+      'Sessions are unavailable for a moment; please try again.',
+    );
+    expect(((error as Error).cause as Error).message).to.equal('no reply in 50 ms');
+  });
+
+  it('turns any failure into a SessionStoreUnavailable, with the failure as its cause', async () => {
+    const failure = new Error('connection lost');
+    const error = await call(() => Promise.reject(failure)).catch((e: unknown) => e);
+    expect(error).to.be.an.instanceOf(SessionStoreUnavailable);
+    expect((error as Error).cause).to.equal(failure);
+  });
+
+  it("answers a WRONGTYPE reply with orElse's value, and only when there is an orElse", async () => {
+    const wrongType = () => Promise.reject(new ErrorReply('WRONGTYPE Operation against a key'));
+    expect(await call(wrongType, () => 'nothing')).to.equal('nothing');
+    const other = () => Promise.reject(new ErrorReply('ERR something else'));
+    expect(await call(other, () => 'nothing').catch((e: unknown) => e)).to.be.an.instanceOf(
+      SessionStoreUnavailable,
+    );
+    expect(await call(wrongType).catch((e: unknown) => e)).to.be.an.instanceOf(
+      SessionStoreUnavailable,
+    );
+  });
+});
