@@ -54,7 +54,12 @@ if (!name || !available.includes(name)) {
 
 // A variant's description: the first sentence of the comment that opens its file.
 function describe(variant: string) {
-  const opening = /^(?:\/\/.*\n)+/.exec(readFileSync(`pitfalls/${variant}.ts`, 'utf8'));
+  // (Not a compiler directive such as `// @ts-nocheck`, which a mutation-testing copy adds.)
+  const source = readFileSync(`pitfalls/${variant}.ts`, 'utf8').replace(
+    /^\/\/ ?@ts-.*\n/gm,
+    '',
+  );
+  const opening = /^(?:\/\/.*\n)+/.exec(source);
   const text = (opening?.[0] ?? '')
     .replace(/^\/\/ ?/gm, '')
     .replace(/\s+/g, ' ')

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 // #region unavailable
 // What a visitor sees (503) when the database cannot answer right now: another process
@@ -35,9 +35,15 @@ export function sqliteCode(error: unknown): number {
 // the lock is known to be held: the next calls wait only STILL_BUSY_TIMEOUT each, and
 // answer their 503 at once, until a write gets through and the full timeout is back.
 export const STILL_BUSY_TIMEOUT = 50; // ms
-export type Guard = <Args extends unknown[], Result>(
+export type Statement = Pick<StatementSync, 'get' | 'all' | 'run'>;
+type GuardCall = <Args extends unknown[], Result>(
   call: (...args: Args) => Result,
 ) => (...args: Args) => Result;
+export type Guard = GuardCall & {
+  // Another statement on the same connection, its calls guarded the same way: for a
+  // module that keeps its own SQL (a session store) beside the step's own statements.
+  prepare(sql: string): Statement;
+};
 
 export function guardCalls(db: DatabaseSync): Guard {
   // The connection's own busy timeout (openSqlite set it), to restore once a write works.
@@ -48,8 +54,9 @@ export function guardCalls(db: DatabaseSync): Guard {
   let stillBusy: number | undefined; // `written()` when the lock was found held
   const setBusyTimeout = (ms: number) => db.exec(`PRAGMA busy_timeout = ${ms}`);
 
-  return (call) =>
-    (...args) => {
+  const guard =
+    <Args extends unknown[], Result>(call: (...args: Args) => Result) =>
+    (...args: Args): Result => {
       try {
         const result = call(...args);
         if (stillBusy !== undefined && db.isOpen && written() > stillBusy) {
@@ -66,5 +73,17 @@ export function guardCalls(db: DatabaseSync): Guard {
         throw UNAVAILABLE.has(code) ? new DatabaseUnavailable(error) : error;
       }
     };
+  return Object.assign(guard, {
+    prepare: (sql: string) => guardStatement(guard, db.prepare(sql)),
+  });
 }
 // #endregion still-busy
+
+// A prepared statement whose get, all and run are guarded calls.
+function guardStatement(guard: GuardCall, statement: StatementSync): Statement {
+  return {
+    get: guard(statement.get.bind(statement)) as Statement['get'],
+    all: guard(statement.all.bind(statement)) as Statement['all'],
+    run: guard(statement.run.bind(statement)) as Statement['run'],
+  };
+}

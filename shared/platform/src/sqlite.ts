@@ -8,7 +8,7 @@ import { sqliteCode } from './sqlite-guard.ts';
 import { FILE_CHECK_EVERY, watchFile } from './sqlite-watch.ts';
 
 export { DatabaseUnavailable, guardCalls, STILL_BUSY_TIMEOUT } from './sqlite-guard.ts';
-export type { Guard } from './sqlite-guard.ts';
+export type { Guard, Statement } from './sqlite-guard.ts';
 export { FILE_CHECK_EVERY } from './sqlite-watch.ts';
 
 export interface SqliteOptions {

@@ -10,8 +10,8 @@ import {
   withoutCredentials,
 } from '../src/redis.ts';
 import type { Redis } from '../src/redis.ts';
-import { freePort, redisOrSkip, sharedRedis, startRedis } from './helpers/redis.ts';
-import type { RedisServer } from './helpers/redis.ts';
+import { freePort, redisOrSkip, sharedRedis, startRedis } from '../testing/redis.ts';
+import type { RedisServer } from '../testing/redis.ts';
 
 // connectRedis (src/redis.ts) against a real redis-server: how it refuses at start-up,
 // and how it logs a lost connection and its return.

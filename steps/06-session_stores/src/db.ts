@@ -1,6 +1,5 @@
 import { DatabaseUnavailable, guardCalls, openSqlite } from '@course/platform/sqlite';
-import type { SqliteOptions } from '@course/platform/sqlite';
-import type { StatementSync } from 'node:sqlite';
+import type { SqliteOptions, Statement } from '@course/platform/sqlite';
 import { SESSIONS_TABLE } from './stores/sqlite.ts';
 
 // #region migrations
@@ -28,15 +27,12 @@ export const BUSY_TIMEOUT = 5000;
 export const POPULAR_LIMIT = 5;
 
 export type Popular = { item: string; adds: number };
-export type Statement = Pick<StatementSync, 'get' | 'all' | 'run'>;
 export interface SiteDatabase {
   countVisit(): number; // counts one visit, returns the new total
   visits(): number;
   countAdd(item: string): void;
   popular(limit?: number): Popular[]; // most added first
-  // Another statement on this connection, guarded as these are: for the session store
-  // (src/stores/sqlite.ts), which keeps its own SQL beside its table.
-  prepare(sql: string): Statement;
+  prepare(sql: string): Statement; // guarded too: for src/stores/sqlite.ts's own SQL
   close(): void;
 }
 
@@ -74,14 +70,7 @@ export function openDatabase(
     visits: guarded(() => (visits.get() as { visits: number }).visits),
     countAdd: guarded((item: string) => void countAdd.run(item)),
     popular: guarded((limit = POPULAR_LIMIT) => popular.all(limit) as Popular[]),
-    prepare: (sql) => {
-      const statement = db.prepare(sql);
-      return {
-        get: guarded(statement.get.bind(statement)) as Statement['get'],
-        all: guarded(statement.all.bind(statement)) as Statement['all'],
-        run: guarded(statement.run.bind(statement)) as Statement['run'],
-      };
-    },
+    prepare: guarded.prepare,
     close: guarded(() => db.close()),
   };
   // #endregion statements

@@ -1,10 +1,13 @@
 import cluster from 'node:cluster';
+import { isAbsolute, relative } from 'node:path';
 import { cannotStart, manageWorkers, serve } from '@course/platform';
+import { connectRedis, withoutCredentials } from '@course/platform/redis';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
 import type { SiteDatabase } from './db.ts';
-import { sessionStore, whereSessionsAre } from './stores/choose.ts';
+import { redisStore } from './stores/redis.ts';
+import { sqliteStore } from './stores/sqlite.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
 // Every setting is checked here, at start-up (src/config.ts), so a typo stops the server
@@ -30,13 +33,40 @@ async function open(path: string): Promise<SiteDatabase> {
   }
 }
 
+// #region store
+// REDIS_URL set: sessions in Redis, shared by every machine (unreachable: refused in one
+// line). Unset: in the database file, whose expired rows are removed every PRUNE_EVERY.
+const PRUNE_EVERY = 10 * 60 * 1000;
+async function sessionStore({ redisUrl }: Config, db: SiteDatabase) {
+  if (redisUrl)
+    return redisStore(await connectRedis(redisUrl).catch((e: Error) => cannotStart(e.message)));
+  const store = sqliteStore(db);
+  const prune = () => {
+    try {
+      store.prune();
+    } catch (error) {
+      console.error(`Could not remove expired sessions: ${(error as Error).message}`);
+    }
+  };
+  setInterval(prune, PRUNE_EVERY).unref(); // a timer that does not keep the process running
+  return store;
+}
+
+// Said at start-up: a mistyped REDIS_URL would leave the sessions quietly in SQLite.
+function whereSessionsAre({ redisUrl, databasePath }: Config) {
+  if (redisUrl) return `Sessions in Redis at ${withoutCredentials(redisUrl)}`;
+  const path = relative(process.cwd(), databasePath);
+  const outside = path.startsWith('..') || isAbsolute(path);
+  return `Sessions in SQLite at ${outside ? databasePath : path}`;
+}
+// #endregion store
+
 // #region start
 // Serves on PORT, and on Ctrl-C or SIGTERM finishes the requests in flight (the platform's
 // serve). With WORKERS above 1, this process is the primary, which only starts and watches
 // the workers (manageWorkers): node:cluster runs this file again in each worker, which
 // builds its own app, with its own memory, and serves on the shared port. What they
-// share is in the database file, the sessions in the store (src/stores/choose.ts), named
-// by the process that says "Serving on".
+// share is in the database file and the session store.
 if (settings.workers > 1 && cluster.isPrimary) {
   cluster.once('listening', () => console.log(whereSessionsAre(settings)));
   manageWorkers(settings);

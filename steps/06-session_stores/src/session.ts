@@ -4,8 +4,7 @@ import type { Middleware } from 'koa';
 import type { FlashQueues } from './flash.ts';
 import type { SessionStore } from './stores/store.ts';
 
-// What this app keeps in a visitor's session. It stays on the server, in the store; the
-// cookie carries only the session's id. The cart is kept beside it (src/stores/).
+// What this app keeps in a visitor's session, on the server now; the cookie carries its id.
 export interface SessionData {
   counter?: number;
   csrf?: string;
@@ -14,15 +13,11 @@ export interface SessionData {
 
 // koa-session 7 adds ctx.session without a type: the data, and what of its own this app
 // uses (`externalKey` is the id, the key in the store). Null after `ctx.session = null`.
+type KoaSession = { readonly externalKey: string; regenerate(): Promise<void> };
 declare module 'koa' {
   interface DefaultContext {
     session:
-      | (SessionData & {
-          readonly externalKey: string;
-          manuallyCommit(): Promise<void> | undefined;
-          regenerate(): Promise<void>;
-        })
-      | null;
+      (SessionData & KoaSession & { manuallyCommit(): Promise<void> | undefined }) | null;
   }
 }
 
@@ -58,9 +53,7 @@ export const sessionCookieName = (secure: boolean) =>
   secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 
 // #region sessions
-// With a `store`, the cookie holds only the session's id (a random UUID, signed) and the
-// data stays on the server: koa-session calls store.get(id) before the request and
-// store.set(id, session) after it, when it changed. Without one, it is in the cookie.
+// With a `store`, the cookie holds only a signed random id; koa-session calls store.get/set.
 export function sessions(
   app: Koa,
   { secure = false, store }: { secure?: boolean; store?: SessionStore } = {},

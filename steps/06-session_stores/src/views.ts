@@ -69,9 +69,8 @@ export class TutorialViews {
   }
 
   // #region add-item
-  // POST /items, answered with a redirect home (Post/Redirect/Get) and a flash message.
-  // The cart is not in the session: koa-session writes a whole session back at the end of
-  // a request, so of two overlapping adds only the last would stay. The store appends.
+  // POST /items: redirect home (Post/Redirect/Get) with a message. The store appends: a
+  // cart in the session, written back whole, would keep only one of two overlapping adds.
   async addItem() {
     const { item = '' } = this.ctx.request.body as { item?: unknown };
     if (typeof item !== 'string')
@@ -83,8 +82,7 @@ export class TutorialViews {
     if (problem) flash(this.session, problem, 'error');
     // false only if overlapping adds filled the cart since it was read above
     else if (await this.store.addToCart(id, name, MAX_ITEMS)) {
-      // Counted once in the cart, so a refused add is never counted (a count that fails
-      // now, busy, is a 503 with the item in the cart, and the list misses that one add).
+      // Counted once in the cart, so a refused add is never counted.
       this.db.countAdd(name);
       flash(this.session, `Added “${name}” to your cart.`);
     } else flash(this.session, 'Your cart is full.', 'error');
@@ -95,9 +93,7 @@ export class TutorialViews {
   // #endregion add-item
 
   // #region start-over
-  // POST /start-over: the session and its cart are destroyed on the server, and a new,
-  // empty session gets a new id. A copy of the old cookie now finds nothing: the
-  // revocation a cookie session cannot do. A new id at sign-in also defeats fixation.
+  // POST /start-over: session and cart destroyed on the server; an old cookie finds nothing.
   async startOver() {
     const session = this.session;
     delete session.counter;

@@ -22,8 +22,8 @@ import {
 } from './helpers/database.ts';
 import { addItem, cart, csrfFrom } from './helpers/forms.ts';
 import { overlapping } from './helpers/overlapping.ts';
-import { redisOrSkip, startRedis } from './helpers/redis.ts';
-import type { RedisServer } from './helpers/redis.ts';
+import { redisOrSkip, startRedis } from '@course/platform/testing/redis';
+import type { RedisServer } from '@course/platform/testing/redis';
 import { cleanUp, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import { Visitor, countIn, csrfIn, fresh } from './helpers/workers.ts';

@@ -19,8 +19,8 @@ import {
 import { count, sessionCookie, setCookies } from './helpers/cookies.ts';
 import { testDatabase } from './helpers/database.ts';
 import { addItem, cart } from './helpers/forms.ts';
-import { freePort, redisOrSkip, sharedRedis, startRedis } from './helpers/redis.ts';
-import type { RedisServer } from './helpers/redis.ts';
+import { freePort, redisOrSkip, sharedRedis, startRedis } from '@course/platform/testing/redis';
+import type { RedisServer } from '@course/platform/testing/redis';
 import { cleanUp, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import { Visitor, countIn, waitUntil } from './helpers/workers.ts';

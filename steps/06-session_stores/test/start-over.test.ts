@@ -10,7 +10,7 @@ import type { SessionStore } from '../src/stores/store.ts';
 import { cookieHeader, count } from './helpers/cookies.ts';
 import { testDatabase } from './helpers/database.ts';
 import { cart, csrfFrom, flashes } from './helpers/forms.ts';
-import { redisOrSkip, sharedRedis } from './helpers/redis.ts';
+import { redisOrSkip, sharedRedis } from '@course/platform/testing/redis';
 
 // Start over while another request of the same visitor is in flight (a second tab, a
 // double click, a copy of the cookie elsewhere): that request loaded the session before

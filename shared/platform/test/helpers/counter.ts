@@ -25,6 +25,7 @@ export function openCounter(path: string, options: Partial<SqliteOptions> = {}) 
     visits: guarded(() => read.get()!.visits as number),
     countAdd: guarded((item: string) => void add.run(item)),
     popular: guarded((limit: number = 5) => list.all(limit)),
+    prepare: guarded.prepare,
     close: guarded(() => db.close()),
   };
 }

@@ -4,13 +4,10 @@ import { firstLifetime, lifetime, parse, REVOKED_LIFETIME } from './store.ts';
 import type { SessionStore } from './store.ts';
 
 // #region redis-store
-// Sessions in Redis, shared by every machine that connects to it: a key per session
-// (`prefix` + id) and a list beside it for the cart, both forgotten when their time is
-// up (PX, PEXPIRE). A save and an add check the session first, so they are Lua scripts,
-// which Redis runs whole, with no other client's command in between.
+// A key per session and a list for its cart, both expiring (PX, PEXPIRE). Lua scripts run
+// whole, so a save or an add that checks the session first cannot interleave with another.
 
-// A destroyed session's key holds this until REVOKED_LIFETIME is up: not JSON, so get()
-// finds no session there, and the scripts write nothing for it.
+// A destroyed session's value until REVOKED_LIFETIME is up: not JSON, so get() finds none.
 const REVOKED = 'revoked';
 
 // KEYS: session, cart. ARGV: JSON, full lifetime, first lifetime (for a new key).
@@ -22,8 +19,7 @@ const SAVE = `
   redis.call('PEXPIRE', KEYS[2], ttl)
   return 1`;
 
-// KEYS: session, cart. ARGV: item, limit. Only a live session's cart grows, and it
-// lives as long as its session.
+// KEYS: session, cart. ARGV: item, limit. Only a live session's cart grows.
 const ADD_TO_CART = `
   local stored = redis.call('GET', KEYS[1])
   if not stored or stored == '${REVOKED}' then return 0 end
@@ -37,8 +33,7 @@ export function redisStore(
   client: Redis,
   { prefix = 'session:', timeout = 1000 } = {},
 ): SessionStore {
-  // Each command within `timeout` ms, or a 503. A read of a key of another kind (a forged
-  // id `<id>:cart` names a cart) finds nothing; writes only use ids koa-session made.
+  // Each command within `timeout` ms, or a 503. A forged id (`<id>:cart`) reads nothing.
   const call = withDeadline(timeout);
   const cartKey = (id: string) => `${prefix}${id}:cart`;
   const [none, empty] = [() => undefined, () => []];

@@ -1,11 +1,9 @@
-import type { SiteDatabase, Statement } from '../db.ts';
+import type { SiteDatabase } from '../db.ts';
 import { firstLifetime, lifetime, parse, REVOKED_LIFETIME } from './store.ts';
 import type { SessionStore } from './store.ts';
 
 // #region table
-// The site file's next migration (src/db.ts): a row per session, `expires` in Date.now()'s
-// milliseconds, and a row per cart item, which goes with its session (ON DELETE CASCADE;
-// node:sqlite turns foreign keys on) or as the session is revoked (the trigger).
+// The next migration (src/db.ts): cart items go with their session (CASCADE) or its revocation.
 export const SESSIONS_TABLE = `
   CREATE TABLE sessions (
     id TEXT PRIMARY KEY,
@@ -26,9 +24,7 @@ export const SESSIONS_TABLE = `
 // #endregion table
 
 // #region statements
-// One statement each, so that no two requests' calls can interleave. A new id gets the
-// first lifetime, a stored one the full one; a revoked row (destroyed, kept without its
-// data until prune() removes it) is never written again. An add counts and inserts at once.
+// One statement each, so no two requests' calls interleave; a revoked row is never rewritten.
 const SQL = {
   get: 'SELECT data FROM sessions WHERE id = ? AND expires > ? AND NOT revoked',
   set:
@@ -49,12 +45,11 @@ const SQL = {
 export type SqliteSessionStore = SessionStore & { prune(): number };
 
 // #region sqlite-store
-// Sessions in the site's SQLite file: shared by every worker on this machine, kept across
-// restarts; "busy" is a 503 (db.prepare). `now` is a clock that a test can move.
+// Sessions in the site's SQLite file, shared by this machine's workers. `now`: a test's clock.
 export function sqliteStore(db: SiteDatabase, now = Date.now): SqliteSessionStore {
   const run = Object.fromEntries(
     Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
-  ) as Record<keyof typeof SQL, Statement>;
+  ) as Record<keyof typeof SQL, ReturnType<SiteDatabase['prepare']>>;
   return {
     // An expired or revoked row is never returned, even before prune() has removed it.
     get: async (id) => parse((run.get.get(id, now()) as { data: string } | undefined)?.data),

@@ -1,7 +1,5 @@
 // #region interface
-// What koa-session asks of a session store (its `store` option): three calls, each with
-// the session's id, which is all the visitor's cookie now carries. The last two are this
-// app's own: the cart, kept beside the session, and appended to in one atomic step.
+// koa-session's `store` option (get, set, destroy by the cookie's id), and the cart beside it.
 export interface SessionStore {
   get(id: string, maxAge?: number | 'session'): Promise<object | undefined>;
   set(id: string, session: object, maxAge?: number | 'session'): Promise<void>;
@@ -12,10 +10,8 @@ export interface SessionStore {
 // #endregion interface
 
 // #region lifetime
-// How long a store keeps a session, from the maxAge koa-session hands to set(): the
-// cookie's maxAge plus 10 seconds, so the session outlives the cookie that points to it.
-// With `maxAge: 'session'` the cookie lasts until the browser closes, which the server
-// never hears of: such a session is kept for a day after its last save, not for ever.
+// How long a store keeps a session: koa-session's maxAge (the cookie's, plus 10 s); for a
+// `maxAge: 'session'` cookie, whose end the server never hears of, a day after its last save.
 export const BROWSER_SESSION_LIFETIME = 24 * 60 * 60 * 1000;
 
 export const lifetime = (maxAge?: number | 'session') =>
@@ -23,22 +19,17 @@ export const lifetime = (maxAge?: number | 'session') =>
 // #endregion lifetime
 
 // #region first-save
-// A session's first save, under an id the store has never held, is kept only briefly: a
-// client that never sends its cookie back (a bot, curl) stores a new session at every
-// request (pitfall 5). Fifteen minutes is enough to read the first page and send its form.
+// A new id's first save is kept briefly: a client that never sends its cookie back (pitfall 5).
 export const NEW_SESSION_LIFETIME = 15 * 60 * 1000;
 
 export const firstLifetime = (maxAge?: number | 'session') =>
   Math.min(NEW_SESSION_LIFETIME, lifetime(maxAge));
 
-// A destroyed session's id stays in the store, revoked, this long: a request that loaded
-// it before Start over and saves it afterwards must find it revoked, not absent, or it
-// would store it again. Far longer than any request; no longer than a new session.
+// A destroyed id stays revoked this long, so a request still in flight cannot save it again.
 export const REVOKED_LIFETIME = 15 * 60 * 1000;
 // #endregion first-save
 
-// A stored session, back from its JSON. Anything else counts as no session: the visitor
-// starts afresh, as with a cookie that fails its signature.
+// A stored session, back from its JSON; anything else is no session (a fresh start).
 export function parse(json: string | null | undefined): object | undefined {
   try {
     const data: unknown = JSON.parse(json ?? '');

@@ -1,6 +1,8 @@
-// A real redis-server for the tests, one per suite or one for the run, on a free port with
+// A real redis-server for the tests (the platform's, and step 06's as
+// @course/platform/testing/redis), one per suite or one for the run, on a free port with
 // nothing saved to disk: the tests exercise the same client, protocol and failures as
-// production, and leave nothing behind. Requires the `redis-server` program.
+// production, and leave nothing behind.
+// Requires the `redis-server` program.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
