@@ -4,6 +4,7 @@
 // (`npm run mutate -- 03 --concurrency 1`). A benchmark, not a test: not part of
 // `npm test`, and a low score never fails it. The settings are in stryker.config.json.
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { root, stepDirs } from './npm.ts';
 
@@ -44,10 +45,10 @@ interface Report {
 // Which folders: every step and the platform, or the steps whose folder name starts with
 // the first argument, or `platform` (shared/platform, the code every step imports).
 const [prefix = '', ...extra] = process.argv.slice(2);
-const targets = [
-  ...(await stepDirs()).map((step) => `steps/${step}`),
-  'shared/platform',
-].filter((dir) => dir.split('/')[1].startsWith(prefix));
+const allSteps = (await stepDirs()).map((step) => `steps/${step}`);
+const targets = [...allSteps, 'shared/platform'].filter((dir) =>
+  dir.split('/')[1].startsWith(prefix),
+);
 if (targets.length === 0) {
   console.error(`No step folder starts with "${prefix}"; try 01, 02, ..., or platform`);
   process.exit(1);
@@ -57,13 +58,42 @@ if (targets.length === 0) {
 // switch their mutants on there nor see coverage.
 const platformMutate = ['src/**/*.ts', '!src/serve.ts', '!src/stop.ts', '!src/workers.ts'];
 
+// A step's own patterns (stryker.config.json's `mutate`), less its unchanged files below.
+const stepPatterns = (JSON.parse(readFileSync(config, 'utf8')) as { mutate: string[] }).mutate;
+
+// A step's files that are the same, to the byte, as in the step before it are left out:
+// they hold an earlier lesson, proven by the tests of the step that teaches it (a step
+// tests its own lesson). What a step changed or added is mutated in full.
+const sameAsBefore = (dir: string) => {
+  const index = allSteps.indexOf(dir);
+  if (index < 1) return [];
+  const previous = `${root}/${allSteps[index - 1]}`;
+  return sourceFiles(`${root}/${dir}`).filter((file) => {
+    const before = `${previous}/${file}`;
+    return (
+      existsSync(before) && readFileSync(before).equals(readFileSync(`${root}/${dir}/${file}`))
+    );
+  });
+};
+function sourceFiles(stepDir: string, sub = 'src'): string[] {
+  return readdirSync(`${stepDir}/${sub}`, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(stepDir, `${sub}/${entry.name}`)
+      : entry.name.endsWith('.ts')
+        ? [`${sub}/${entry.name}`]
+        : [],
+  );
+}
+
 // One Stryker run in the step's folder (its paths in the config are relative to it),
 // with a time limit. The browser tests are skipped: a browser per mutant would be slow.
 // Resolves with the seconds it took, or null if it failed.
 function mutate(dir: string): Promise<number | null> {
   const start = performance.now();
   const workers = ['--testRunnerNodeArgs', hook, '--checkerNodeArgs', hook];
-  const only = dir === 'shared/platform' ? ['--mutate', platformMutate.join(',')] : [];
+  const stepMutate = [...stepPatterns, ...sameAsBefore(dir).map((file) => `!${file}`)];
+  const patterns = dir === 'shared/platform' ? platformMutate : stepMutate;
+  const only = ['--mutate', patterns.join(',')];
   const args = [hook, stryker, 'run', config, ...workers, ...only, ...extra];
   const child = spawn(process.execPath, args, {
     cwd: `${root}/${dir}`,

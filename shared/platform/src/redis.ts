@@ -19,7 +19,7 @@ export function withoutCredentials(url: string): string {
 }
 
 // Why the connection failed, in a few words rather than a stack trace.
-function reason(error: unknown): string {
+export function reason(error: unknown): string {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
@@ -85,10 +85,9 @@ export async function connectRedis(
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(failure ?? new Error('timed out')), startupTimeout);
   });
-  const connecting = client.connect();
-  connecting.catch(() => {}); // once given up on, it fails when destroyed: nothing to add
   try {
-    await Promise.race([connecting, deadline]);
+    // (A try given up on fails later, when destroyed: the race has handled that already.)
+    await Promise.race([client.connect(), deadline]);
   } catch (error) {
     client.destroy(); // nothing left open, so the process can exit
     throw new Error(whyNot(error), { cause: error });

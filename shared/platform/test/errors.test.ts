@@ -52,6 +52,23 @@ describe('errorPages', () => {
     expect(res.headers.allow).to.equal('GET');
   });
 
+  // A database that is busy, a session store that is down: the visitor is told, and the
+  // log still hears of it.
+  for (const status of [500, 503]) {
+    it(`logs a ${status} that explains itself to the visitor, and shows its message`, async () => {
+      const error = Object.assign(new Error('Busy; try again.'), {
+        status,
+        expose: true,
+        headers: { 'Retry-After': '1' },
+      });
+      const { app, logged } = failingApp(error);
+      const res = await request(app.callback()).get('/').expect(status);
+      expect(res.text).to.contain('Busy; try again.');
+      expect(res.headers['retry-after']).to.equal('1');
+      expect(logged).to.deep.equal([error]);
+    });
+  }
+
   for (const status of [302, 600]) {
     it(`turns an error with status ${status} (not an error status) into a 500 page`, async () => {
       const error = Object.assign(new Error('odd'), { status });

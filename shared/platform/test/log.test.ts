@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { mock } from 'node:test';
 import type { Context } from 'koa';
 import { errorLog, isClientError, logError, REPEAT_WINDOW } from '../src/index.ts';
 
@@ -80,6 +81,25 @@ describe('logError', () => {
     expect(text).to.equal(`POST /items failed: ${error.stack}`);
   });
 
+  it('logs a 5xx whose message is not meant for the client (ctx.throw(500)) with its stack trace', () => {
+    const error = Object.assign(new Error('Internal Server Error'), {
+      status: 500,
+      expose: false,
+    });
+    expect(logged(error, request(false))).to.deep.equal([`POST /items failed: ${error.stack}`]);
+  });
+
+  it('logs an outage explained to the visitor (status 500 or more, exposed) as one line with its cause', () => {
+    const error = Object.assign(new Error('Try again.'), {
+      status: 500,
+      expose: true,
+      cause: new Error('disk full'),
+    });
+    expect(logged(error, request(false))).to.deep.equal([
+      'POST /items failed: 500 Try again. (disk full)',
+    ]);
+  });
+
   it('logs something that is not an Error as text', () => {
     expect(logged('a string')).to.deep.equal(['a string']);
   });
@@ -132,6 +152,47 @@ describe('errorLog', () => {
     expect(lines[1]).to.equal('POST /items failed: 503 Busy; try again. (disk I/O error)');
     timers.forEach(({ then }) => then());
     expect(lines).to.have.length(4);
+  });
+
+  it('says "1 more request" when one repeated', () => {
+    const { log, lines, timers } = testLog();
+    log(outage('database is locked'), request(false));
+    log(outage('database is locked'), request(false));
+    timers[0].then();
+    expect(lines[1]).to.equal(
+      `1 more request failed the same way in ${REPEAT_WINDOW / 1000} s: ` +
+        '503 Busy; try again. (database is locked)',
+    );
+  });
+
+  it('prints with console.error by default, whichever it is at the time', () => {
+    const log = errorLog();
+    const error = console.error;
+    const lines: unknown[] = [];
+    console.error = (line: unknown) => lines.push(line);
+    try {
+      log('a string');
+    } finally {
+      console.error = error;
+    }
+    expect(lines).to.deep.equal(['a string']);
+  });
+
+  it("with its own timer, prints the repeats' line REPEAT_WINDOW after the first", () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const lines: string[] = [];
+      const log = errorLog((text) => lines.push(text));
+      log(outage('database is locked'), request(false));
+      log(outage('database is locked'), request(false));
+      mock.timers.tick(REPEAT_WINDOW - 1);
+      expect(lines).to.deep.equal([locked]);
+      mock.timers.tick(1);
+      expect(lines).to.have.length(2);
+      expect(lines[1]).to.match(/^1 more request failed the same way/);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('uses a timer that does not keep the process running', async () => {

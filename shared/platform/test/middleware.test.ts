@@ -53,7 +53,13 @@ describe('staticFiles', () => {
     for (const path of ['/static/nothing.css', '/static/', '/static/.hidden']) {
       const res = await app().get(path).expect(404);
       expect(res.text).to.contain('<h1>404 Not Found</h1>');
+      expect(res.text).not.to.contain('ENOENT'); // nor the server's own path to the file
     }
+  });
+
+  it('answers 400 to a path that cannot be decoded', async () => {
+    const res = await app().get('/static/%E0%A4%A').expect(400);
+    expect(res.text).to.contain('<h1>400 Bad Request</h1>');
   });
 
   for (const path of [

@@ -5,6 +5,8 @@ import { expect } from 'chai';
 import { ErrorReply } from 'redis';
 import {
   connectRedis,
+  MAX_RECONNECT_DELAY,
+  reason,
   SessionStoreUnavailable,
   withDeadline,
   withoutCredentials,
@@ -16,10 +18,11 @@ import type { RedisServer } from '../testing/redis.ts';
 // connectRedis (src/redis.ts) against a real redis-server: how it refuses at start-up,
 // and how it logs a lost connection and its return.
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// A connection that Redis's end closed (or reset), in node-redis's words.
 const UNREACHABLE =
-  /^Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable \(.+\); retrying in the background$/;
-const cannotReach = (url: string) =>
-  `cannot reach Redis at ${url} (connection refused); start redis-server, or unset REDIS_URL to keep sessions in SQLite`;
+  /^Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable \((?:Socket closed unexpectedly|read ECONNRESET)\); retrying in the background$/;
+const cannotReach = (url: string, why = 'connection refused') =>
+  `cannot reach Redis at ${url} (${why}); start redis-server, or unset REDIS_URL to keep sessions in SQLite`;
 const refused = (url: string, reply: string) =>
   `Redis at ${url} refused the connection: ${reply}; check the database number, user name and password in REDIS_URL`;
 const notRedisLine = (url: string, ms: number) =>
@@ -64,6 +67,13 @@ async function timed(start: () => Promise<unknown>) {
     .catch((error: Error) => error);
   return { error, ms: performance.now() - startedAt };
 }
+
+// How many timers are keeping this process running (an unref'd one is not counted),
+// counted after a turn of the event loop, once mocha's own timer for the test is set.
+const timers = async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+};
 
 // What `run` returns, and everything written to this process's stderr meanwhile.
 async function stderrDuring<T>(run: () => Promise<T>): Promise<[T, string]> {
@@ -120,11 +130,25 @@ describe('connectRedis', function () {
     expect(stderr).to.equal('');
   });
 
+  it('says so when the host in REDIS_URL cannot be found', async () => {
+    const url = 'redis://nosuchhost.invalid:6379'; // .invalid: a name that never resolves
+    const { error } = await timed(() => connectRedis(url, { startupTimeout: 2000 }));
+    expect(error?.message).to.equal(cannotReach(url, 'host not found'));
+  });
+
+  it('leaves no timer running once connected: a process that quits need not wait for startupTimeout', async () => {
+    const before = await timers();
+    const connected = await connectRedis((await sharedRedis()).url, { startupTimeout: 60_000 });
+    connected.destroy();
+    expect(await timers()).to.equal(before);
+  });
+
   // Redis is running, and has said no: trying again for startupTimeout would change nothing.
   it('refuses at once a database number that Redis does not have, saying what Redis answered', async () => {
     const url = `${(await sharedRedis()).url}/99`;
     const [{ error, ms }, stderr] = await stderrDuring(() => timed(() => connectRedis(url)));
     expect(error?.message).to.equal(refused(url, 'ERR DB index is out of range'));
+    expect(error?.cause).to.be.an.instanceOf(ErrorReply); // Redis's own reply, for the log
     expect(ms).to.be.below(1000); // not the 3000 ms of startupTimeout
     expect(stderr).to.equal('');
   });
@@ -147,6 +171,7 @@ describe('connectRedis', function () {
         timed(() => connectRedis(silent.url, { startupTimeout: 300 })),
       );
       expect(error?.message).to.equal(notRedisLine(silent.url, 300));
+      expect((error?.cause as Error).message).to.equal('timed out');
       expect(ms).to.be.within(300, 2000);
       expect(stderr).to.equal('');
       // and the client is gone: nothing left open, so the process can exit
@@ -170,6 +195,21 @@ describe('connectRedis', function () {
     expect(logged).to.have.length(1);
     expect(logged[0]).to.match(UNREACHABLE);
     expect(stderr).to.equal('');
+  });
+
+  // Often enough that pages work again soon after Redis is back, seldom enough not to
+  // hammer it: node-redis tries once at once, then reconnectStrategy's waits.
+  it('tries to reconnect at once, then 200 ms later, then 400 ms after that', async () => {
+    const { server, redis } = await connectOwn();
+    const failedAt: number[] = [];
+    redis.on('error', () => failedAt.push(performance.now()));
+    await server.stop();
+    await waitUntil(() => failedAt.length >= 4, 'four failures', 3000);
+    // [0] is the connection lost, [1] the try made at once
+    const [, first, second, third] = failedAt;
+    // (Upper bounds with room for a busy machine; the delays are timers, so never early.)
+    expect(second - first).to.be.within(180, 1000);
+    expect(third - second).to.be.within(380, MAX_RECONNECT_DELAY + 800);
   });
 
   it('works again by itself once Redis is back, and logs that once, each time', async () => {
@@ -214,12 +254,18 @@ describe('withDeadline', () => {
     const error = await call(() => new Promise(() => {})).catch((e: unknown) => e);
     expect(Date.now() - started).to.be.within(40, 1000);
     expect(error).to.be.an.instanceOf(SessionStoreUnavailable);
-    expect(error).to.include({ status: 503, expose: true });
+    expect(error).to.include({ status: 503, expose: true, name: 'SessionStoreUnavailable' });
     expect((error as SessionStoreUnavailable).headers).to.deep.equal({ 'Retry-After': '1' });
     expect((error as Error).message).to.equal(
       'Sessions are unavailable for a moment; please try again.',
     );
     expect(((error as Error).cause as Error).message).to.equal('no reply in 50 ms');
+  });
+
+  it('leaves no timer running once the command has answered', async () => {
+    const before = await timers();
+    expect(await withDeadline(60_000)(async () => 'answer')).to.equal('answer');
+    expect(await timers()).to.equal(before);
   });
 
   it('turns any failure into a SessionStoreUnavailable, with the failure as its cause', async () => {
@@ -239,5 +285,23 @@ describe('withDeadline', () => {
     expect(await call(wrongType).catch((e: unknown) => e)).to.be.an.instanceOf(
       SessionStoreUnavailable,
     );
+  });
+});
+
+describe('reason', () => {
+  const withCode = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+
+  it('says in a few words why a connection to Redis failed', () => {
+    expect(reason(withCode('ECONNREFUSED'))).to.equal('connection refused');
+    expect(reason(withCode('ENOTFOUND'))).to.equal('host not found');
+    expect(reason(withCode('EAI_AGAIN'))).to.equal('host not found'); // DNS down for now
+    expect(reason(new Error('Socket closed unexpectedly'))).to.equal(
+      'Socket closed unexpectedly',
+    );
+  });
+
+  it('falls back to the text of an error without a message, or of something not an Error', () => {
+    expect(reason(new Error(''))).to.equal('Error');
+    expect(reason('timeout')).to.equal('timeout');
   });
 });

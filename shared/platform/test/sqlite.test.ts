@@ -250,7 +250,8 @@ describe('when another connection holds the write lock', () => {
     }
     expect(caught).to.be.instanceOf(DatabaseUnavailable);
     const error = caught as DatabaseUnavailable;
-    expect(error).to.include({ status: 503, expose: true });
+    expect(error).to.include({ status: 503, expose: true, name: 'DatabaseUnavailable' });
+    expect(error.headers).to.deep.equal({ 'Retry-After': '1' });
     expect(error.message).to.equal(
       'The database is busy or unavailable; please try again in a moment.',
     );
@@ -348,6 +349,27 @@ describe('when another connection holds the write lock', () => {
     expect(db.countVisit()).to.equal(1);
     holder.exec('BEGIN IMMEDIATE'); // and the one after that waits the whole timeout again
     expect(timed(() => db.countVisit()).took).to.be.at.least(busyTimeout * 0.9);
+    holder.exec('ROLLBACK');
+  });
+
+  it('closes cleanly while the lock is known to be held', () => {
+    const db = open({ busyTimeout: 0 });
+    const holder = connect();
+    holder.exec('BEGIN IMMEDIATE');
+    expect(() => db.countVisit()).to.throw(DatabaseUnavailable);
+    expect(() => db.close()).not.to.throw();
+    holder.exec('ROLLBACK');
+  });
+
+  it('a bug in the SQL does not shorten the next wait for the lock', () => {
+    const busyTimeout = 300; // ms
+    const db = open({ busyTimeout });
+    const holder = connect();
+    expect(() => db.popular(1.5)).to.throw(Error); // a bug, not a busy database
+    holder.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    expect(() => db.countVisit()).to.throw(DatabaseUnavailable);
+    expect(performance.now() - started).to.be.at.least(busyTimeout * 0.9); // the whole timeout
     holder.exec('ROLLBACK');
   });
 
