@@ -1,101 +1,20 @@
-// The real server, in a real process, as `npm start` runs it.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import type { EventEmitter } from 'node:events';
-import { constants, setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The real server, in a real process, as `npm start` runs it, with the course's test
+// processes (@course/platform/testing/processes: ended however the test run ends).
 import { fileURLToPath } from 'node:url';
+import { startProcess } from '@course/platform/testing/processes';
+
+export { cleanUp } from '@course/platform/testing/processes';
 
 const stepDir = fileURLToPath(new URL('../..', import.meta.url));
-const running = new Set<ChildProcess>();
 
-// Resolves with the match as soon as `text()` matches `pattern`, checking whenever
-// `source` emits 'data'; rejects, saying what was there instead, if it closes first.
-function whenMatches(
-  source: EventEmitter,
-  text: () => string,
-  pattern: RegExp,
-  explain: () => string,
-) {
-  return new Promise<RegExpExecArray>((resolve, reject) => {
-    const check = () => {
-      const match = pattern.exec(text());
-      if (match) {
-        source.off('data', check).off('close', closed);
-        resolve(match);
-      }
-    };
-    const closed = () => {
-      source.off('data', check);
-      reject(new Error(`closed without showing ${pattern}; ${explain()}`));
-    };
-    source.on('data', check).once('close', closed);
-    check();
-    // Closed before we started listening (a server that died at once): say so now.
-    if ((source as { closed?: boolean }).closed) closed();
-  });
-}
-
-// Node's compile cache (its default folder, unless NODE_COMPILE_CACHE names another):
-// each server process reuses the compiled code of the last, and boots in about two
-// thirds of the time. It changes nothing but the start-up time.
-const compileCache = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
-
-// Starts `node src/server.ts` with PORT=0 (a free port) and `env` on top of this
-// process's environment, minus the settings a test run may have set for itself.
-export function startServer(env: Record<string, string>) {
-  const inherited = { ...process.env, NODE_ENV: undefined, SESSION_KEYS: undefined };
-  const child = spawn(process.execPath, ['src/server.ts'], {
+// Starts `node src/server.ts` with PORT=0 (a free port) and `env`, without the settings
+// a test run may have set for itself.
+export const startServer = (env: Record<string, string>) =>
+  startProcess({
     cwd: stepDir,
-    env: { ...compileCache, ...inherited, PORT: '0', ...env },
+    args: ['src/server.ts'],
+    env,
+    cleared: ['NODE_ENV', 'SESSION_KEYS'],
   });
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  // It boots while other tests run: at a lower priority, it takes the time they leave
-  // over instead of slowing them down.
-  try {
-    if (child.pid) setPriority(child.pid, 10);
-  } catch {
-    // not allowed here: it runs at the usual priority, and only as fast as before
-  }
-  const output = { stdout: '', stderr: '' };
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
-  const explain = () =>
-    `the server printed:\n${output.stdout}\nand on stderr:\n${output.stderr}`;
-  // A line on stdout, such as the shutdown message.
-  const printed = (pattern: RegExp) =>
-    whenMatches(child.stdout, () => output.stdout, pattern, explain);
-
-  return {
-    child,
-    output,
-    exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>,
-    printed,
-    // The address it serves on, once it listens.
-    url: () => printed(/Serving on (\S+)/).then(([, url]) => url),
-  };
-}
 
 export type Server = ReturnType<typeof startServer>;
-
-// Should this process end without running the `after` hook (mocha stopped by an error
-// outside any test), no server outlives it.
-process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
-// Nor when it is interrupted (Ctrl-C, or SIGTERM from a CI time-out): a signal ends a
-// process without its 'exit' event. End them, then exit with the code the signal would
-// have given (128 + its number), running the 'exit' listeners.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    running.forEach((child) => child.kill('SIGKILL'));
-    process.exit(128 + constants.signals[signal]);
-  });
-}
-
-// For an `after` hook: ends every server still running, whether its tests passed or failed.
-export async function cleanUp() {
-  const exits = [...running].map((child) => once(child, 'exit'));
-  running.forEach((child) => child.kill('SIGKILL'));
-  await Promise.all(exits);
-}
