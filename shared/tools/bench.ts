@@ -628,7 +628,7 @@ async function benchTests(runs: number) {
       runs,
     );
     // Only the steps with browser tests get the second column.
-    const hasBrowser = existsSync(`${cwd}/test/helpers/browser.ts`);
+    const hasBrowser = readFileSync(`${cwd}/.mocharc.json`, 'utf8').includes('testing/browser');
     const full = hasBrowser
       ? await medianTime(cwd, { ...process.env, SKIP_BROWSER: '' }, runs)
       : '-';

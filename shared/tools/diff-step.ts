@@ -1,6 +1,6 @@
 // What a step changed relative to the step before it:
 //   npm run diff -- 02              the whole diff of steps/02-* against steps/01-*
-//   npm run diff -- 02 --code       the same without the lesson's Markdown
+//   npm run diff -- 02 --code       the code alone: no Markdown, no `// #region` lines
 //   npm run diff -- 02 src views    only these folders or files
 //   npm run diff -- 02 --stat       one line per changed file: lines added, removed
 // Installed and generated files (node_modules, reports, ...) are left out. The diff goes
@@ -64,6 +64,8 @@ for (const path of [...new Set([...list(before), ...list(after)])].sort().filter
     'diff',
     '--no-index',
     stat ? '--numstat' : color,
+    // A `// #region` line only marks code that a lesson includes: not a change of code.
+    ...(code ? ['--ignore-matching-lines=^[[:space:]]*// #(end)?region( |$)'] : []),
     '--',
     side(before, path),
     side(after, path),

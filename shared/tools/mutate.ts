@@ -61,7 +61,10 @@ const platformMutate = ['src/**/*.ts', '!src/serve.ts', '!src/stop.ts', '!src/wo
 // A step's own patterns (stryker.config.json's `mutate`), less its unchanged files below.
 const stepPatterns = (JSON.parse(readFileSync(config, 'utf8')) as { mutate: string[] }).mutate;
 
-// A step's files that are the same, to the byte, as in the step before it are left out:
+// A file's code, without the `// #region` lines that only mark what a lesson includes.
+const withoutRegions = (file: string) =>
+  readFileSync(file, 'utf8').replace(/^[ \t]*\/\/ #(end)?region\b.*\n/gm, '');
+// A step's files that are the same (but for those lines) as in the step before it are left out:
 // they hold an earlier lesson, proven by the tests of the step that teaches it (a step
 // tests its own lesson). What a step changed or added is mutated in full.
 const sameAsBefore = (dir: string) => {
@@ -71,7 +74,7 @@ const sameAsBefore = (dir: string) => {
   return sourceFiles(`${root}/${dir}`).filter((file) => {
     const before = `${previous}/${file}`;
     return (
-      existsSync(before) && readFileSync(before).equals(readFileSync(`${root}/${dir}/${file}`))
+      existsSync(before) && withoutRegions(before) === withoutRegions(`${root}/${dir}/${file}`)
     );
   });
 };

@@ -41,7 +41,8 @@
 // Without redis-server installed, those blocks are left unchecked, with a warning
 // (REQUIRE_REDIS=1 makes that a failure, as in CI).
 // It is not a shell: it runs only these, the same way on every platform, and refuses
-// anything else.
+// anything else. The files are checked at once, each with servers and Redis of its own,
+// and so are a file's blocks, each a terminal of its own.
 //
 // Process ids are shown as <pid 1>, <pid 2>… (a server's workers, in the order they
 // started; a server without workers is <pid 1>) and <primary pid>; from step 06 on,
@@ -106,8 +107,15 @@ setTimeout(() => {
   process.exit(1);
 }, 60_000).unref();
 // The dry runs below import the steps' tests, which refuse a CHROMIUM_PATH that names
-// nothing: that is the browser tests' business, not the guide's.
+// nothing, and may start a browser as they load (which would outlive the run): that is
+// the browser tests' business, not the guide's, which lists those tests, never runs them.
 delete process.env.CHROMIUM_PATH;
+delete process.env.REQUIRE_BROWSER;
+process.env.SKIP_BROWSER = '1';
+// Node's compile cache for every program started here, in the folder that the tests'
+// servers use (@course/platform/testing/processes; one cache a Node version): each
+// reuses the compiled code of the last, and starts sooner. Read before TMPDIR changes.
+process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'node-compile-cache');
 // Whatever the commands and servers run here make in the temporary folder (such as
 // page-views' database) goes in the scratch folder, removed when this script ends.
 for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = scratch;
@@ -339,17 +347,26 @@ interface Redis {
   child?: ChildProcess; // while it runs
   users: Target[]; // the servers started with a REDIS_URL that names it
 }
-const redises = new Map<string, Promise<Redis>>();
-const redisStarted = new Set<string>(); // the ports that the guide's redis-server lines name
 class NeedsRedis extends Error {}
 let redisInstalled: boolean | undefined;
 
-function redisFor(shown: string): Promise<Redis> {
+// A free port that no other Redis here was given: the system may hand out a port again
+// as soon as it is freed, and two of them on one port would be one Redis.
+const redisPorts = new Set<number>();
+async function newPort(): Promise<number> {
+  let port = await freePort();
+  while (redisPorts.has(port)) port = await freePort();
+  redisPorts.add(port);
+  return port;
+}
+
+function redisFor(shown: string, guide: Guide): Promise<Redis> {
+  const { redises, redisStarted } = guide;
   if (!redises.has(shown))
     redises.set(
       shown,
       (async () => {
-        const redis: Redis = { port: await freePort(), users: [] };
+        const redis: Redis = { port: await newPort(), users: [] };
         if (redisStarted.has(shown)) await startRedis(redis);
         return redis;
       })(),
@@ -385,10 +402,10 @@ async function untilEachSays(redis: Redis, line: string, before: number[]) {
 }
 
 // `redis-cli -p <port> shutdown`: the check's Redis for that port stops.
-async function redisCli(args: string[]): Promise<string> {
+async function redisCli(args: string[], guide: Guide): Promise<string> {
   if (args.length !== 3 || args[0] !== '-p' || args[2] !== 'shutdown')
     throw new Error('redis-cli -p <port> shutdown only');
-  const redis = await redisFor(args[1]);
+  const redis = await redisFor(args[1], guide);
   const { child } = redis;
   if (!child || !running(child))
     throw new Error(`redis-cli: no Redis runs on port ${args[1]} here`);
@@ -403,13 +420,13 @@ async function redisCli(args: string[]): Promise<string> {
 
 // `redis-server --port <port> --save '' --appendonly no --daemonize yes`: the check's
 // Redis for that port, started again if it was stopped (empty: nothing was saved).
-async function redisServer(args: string[]): Promise<string> {
+async function redisServer(args: string[], guide: Guide): Promise<string> {
   const form = ['--port', args[1], '--save', '', '--appendonly', 'no', '--daemonize', 'yes'];
   if (!/^\d+$/.test(args[1] ?? '') || args.join(' ') !== form.join(' '))
     throw new Error(
       "redis-server --port <port> --save '' --appendonly no --daemonize yes only",
     );
-  const redis = await redisFor(args[1]);
+  const redis = await redisFor(args[1], guide);
   if (redis.child && running(redis.child)) return '';
   const before = redis.users.map((user) => timesSaid(user, ' is reachable again'));
   await startRedis(redis);
@@ -419,7 +436,12 @@ async function redisServer(args: string[]): Promise<string> {
 
 // `npm start` or `npm run demo -- <name>` as a real process, on a free port (or on
 // `port`, to show what a second server on the same port says).
-async function startProcess(dir: string, command: ParsedNpm, port = '0'): Promise<Target> {
+async function startProcess(
+  guide: Guide,
+  dir: string,
+  command: ParsedNpm,
+  port = '0',
+): Promise<Target> {
   const argv = [...scriptOf(dir, command.script).at(-1)!, ...command.args];
   const noticeFile = command.env.NOTICE_FILE ? undefined : noticeCopy(dir);
   const notice: Record<string, string> = noticeFile ? { NOTICE_FILE: noticeFile } : {};
@@ -429,7 +451,7 @@ async function startProcess(dir: string, command: ParsedNpm, port = '0'): Promis
   const shownRedis = command.env.REDIS_URL;
   const redisPort = shownRedis && /^redis:\/\/127\.0\.0\.1:(\d+)$/.exec(shownRedis)?.[1];
   if (shownRedis && !redisPort) throw new Error('REDIS_URL: redis://127.0.0.1:<port> only');
-  const redis = redisPort ? await redisFor(redisPort) : undefined;
+  const redis = redisPort ? await redisFor(redisPort, guide) : undefined;
   const redisUrl = redis ? `redis://127.0.0.1:${redis.port}` : undefined;
   const redisEnv: Record<string, string> = redisUrl ? { REDIS_URL: redisUrl } : {};
   const env = environment({ ...command.env, ...database, ...redisEnv, ...notice, PORT: port });
@@ -459,10 +481,10 @@ async function startProcess(dir: string, command: ParsedNpm, port = '0'): Promis
 // key). Two demos wait 1.5 s (a lookup, a save) so that two curls typed on one line
 // overlap; here they wait in a gate instead, which the `$` line opens once every request
 // it has sent so far has reached it: the same overlap, at once, on any machine.
-async function serveHere(dir: string, command: ParsedNpm): Promise<Target> {
+async function serveHere(guide: Guide, dir: string, command: ParsedNpm): Promise<Target> {
   // The lessons' blocks get modules of their own: a naive variant's module-level count
   // starts again at 0 there, as in the reader's new server.
-  const fresh = guideNow === GUIDES[0] ? '' : `?${encodeURIComponent(guideNow)}`;
+  const fresh = guide.file === GUIDES[0] ? '' : `?${encodeURIComponent(guide.file)}`;
   const at = (path: string) =>
     import(new URL(`../../${dir}/${path}${fresh}`, import.meta.url).href);
   const served = newTarget(true, command);
@@ -517,8 +539,9 @@ function openGate(server: Target | undefined, open: boolean) {
   if (open) server.held.splice(0).forEach((go) => go());
 }
 
-// One terminal's state: its folder, the server(s) beside it, its cookie files.
+// One terminal's state: its file and folder, the server(s) beside it, its cookie files.
 interface Terminal {
+  guide: Guide;
   dir: string;
   situation?: string;
   beside?: Target; // the first server beside it, whose pids and files it sees
@@ -813,8 +836,8 @@ async function command(words: string[], input: string, term: Terminal): Promise<
   if (name === 'echo') return echo(args, term);
   if (name === 'kill') return kill(args, term);
   if (name === 'sqlite3') return sqlite3(args, term);
-  if (name === 'redis-server') return redisServer(args);
-  if (name === 'redis-cli') return redisCli(args);
+  if (name === 'redis-server') return redisServer(args, term.guide);
+  if (name === 'redis-cli') return redisCli(args, term.guide);
   if (name === 'grep') return grep(args, input);
   if (name === 'node' && args[0] === '-e' && args.length === 2)
     return (await run(['node', ...args], { cwd: join(root, term.dir), env: process.env }))
@@ -826,9 +849,9 @@ async function command(words: string[], input: string, term: Terminal): Promise<
     // Beside a running server, another one finds its port taken, as on the reader's 6543.
     if (term.beside?.here) throw new Error('show the start-up of the server beside it too');
     if (term.beside)
-      return (await startProcess(term.dir, npm, String(term.beside.port))).startup;
+      return (await startProcess(term.guide, term.dir, npm, String(term.beside.port))).startup;
     const text = words.join(' ');
-    return (await serverFor(term.dir, text, term.starts?.get(text) ?? 1)).startup;
+    return (await serverFor(term.guide, term.dir, text, term.starts?.get(text) ?? 1)).startup;
   }
   if (npm?.script === 'pitfalls' && !term.situation && !Object.keys(npm.env).length)
     return dryRun(
@@ -909,113 +932,142 @@ async function runLine(line: string, term: Terminal): Promise<string> {
 // the blocks beside that command use the latest instance shown before them, or
 // instance 0 when none is. Shown servers, servers with workers and servers with Redis run
 // as real processes; the others are served in this process.
-const started = new Map<string, Promise<Target>>();
-let guideNow = ''; // the file whose blocks run now
-function serverFor(dir: string, text: string, instance: number) {
+function serverFor(guide: Guide, dir: string, text: string, instance: number) {
+  const { started } = guide;
   const key = `${dir} ${text} #${instance}`;
   if (!started.has(key)) {
     const npm = parseNpm(text.split(' '));
     if (!npm || !isServer(npm)) throw new Error(`"${text}" is not npm start or npm run demo`);
     const real = instance > 0 || npm.env.WORKERS !== undefined || !!npm.env.REDIS_URL;
-    started.set(key, real ? startProcess(dir, npm) : serveHere(dir, npm));
+    started.set(key, real ? startProcess(guide, dir, npm) : serveHere(guide, dir, npm));
   }
   return started.get(key)!;
 }
 
+// One file's state: its servers (a demo's state, such as a count, is not another
+// file's) and its Redis for each port its lines name (another file's `redis-cli -p <port>
+// shutdown` does not stop it).
+interface Guide {
+  file: string;
+  started: Map<string, Promise<Target>>; // its servers, by folder, command and instance
+  redises: Map<string, Promise<Redis>>; // by the port shown
+  redisStarted: Set<string>; // the ports that its redis-server lines name
+}
+// What one file's check found, each at its line (0: the file as a whole).
+type Found = { line: number; text: string };
+
 // The guide's blocks, run and compared (or written).
 const block =
   /^([ \t]*)<!-- output: ([^,]+?)(?:, (beside .+?|before the root npm install|on an old Node\.js))? -->\n\1```console\n([\s\S]*?)\1```\n\1<!-- \/output -->/gm;
-const problems: string[] = [];
-const unchecked: string[] = []; // the blocks that need redis-server, where it is missing
 const requireRedis = !/^(|0|false|no)$/i.test(process.env.REQUIRE_REDIS ?? '');
-try {
-  for (const guide of GUIDES) {
-    // Each file has servers of its own: a demo's state (a count) is not another file's.
-    started.clear();
-    guideNow = guide;
-    const file = join(root, guide);
-    const text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
-    const instances = new Map<string, number>(); // the latest of each server, in order
-    const blocks = [...text.matchAll(block)].map((m) => {
-      const [whole, indent, dir, where = '', body] = m;
-      const lines = body.split('\n').map((l) => l.slice(indent.length));
-      const commands = lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
-      const beside = where.startsWith('beside ') ? where.slice(7) : undefined;
-      const besides = beside?.split(' and ') ?? [];
-      for (const [, port] of commands.map((c) => /^redis-server --port (\d+) /.exec(c) ?? []))
-        if (port) redisStarted.add(port);
-      const starts = new Map<string, number>();
-      for (const c of beside ? [] : commands) {
-        const npm = parseNpm(c.split(' '));
-        if (!npm || !isServer(npm)) continue;
-        const instance = (instances.get(`${dir} ${c}`) ?? 0) + 1;
-        instances.set(`${dir} ${c}`, instance);
-        starts.set(c, instance);
-      }
-      const instance = besides.map((server) => instances.get(`${dir} ${server}`) ?? 0);
-      const line = text.slice(0, m.index).split('\n').length;
-      const shared = { whole, indent, dir, where, besides, commands, line, body };
-      return { ...shared, instance, starts, output: '' };
-    });
-    const opened = text.match(/^[ \t]*<!-- output: /gm)?.length ?? 0;
-    if (opened !== blocks.length)
-      problems.push(
-        `${guide}: an output marker is not followed by a console block and <!-- /output -->`,
-      );
-    // Every block at once: each is a terminal of its own, with its own cookie files.
-    // A server is shared by the blocks beside it, so they must not depend on its state.
-    await Promise.all(
-      blocks.map(async (b) => {
-        try {
-          const term: Terminal = {
-            ...{ dir: b.dir, servers: [], files: new Map(), labels: new Map() },
-            starts: b.starts,
-          };
-          if (!b.besides.length) term.situation = b.where || undefined;
-          // Two servers beside one terminal: two machines, which have a file each.
-          const files = b.besides.map((c) => parseNpm(c.split(' '))?.env.DATABASE_PATH);
-          const database = existsSync(join(root, b.dir, 'src/db.ts'));
-          if (database && files.length > 1 && new Set(files).size < files.length)
-            throw new Error('give each server beside it a DATABASE_PATH of its own');
-          term.servers = await Promise.all(
-            b.besides.map((c, i) => serverFor(b.dir, c, b.instance[i])),
-          );
-          term.beside = term.servers[0];
-          const parts: string[] = [];
-          for (const c of b.commands) {
-            const printed = normalise(await runLine(c, term));
-            const out = labelValues(labelPids(printed, term.beside), term)
-              .replace(/^\n+/, '')
-              .trimEnd();
-            parts.push(`$ ${c}`, ...(out ? out.split('\n') : []));
-          }
-          b.output = parts.map((l) => (l ? b.indent + l : l)).join('\n') + '\n';
-        } catch (error) {
-          if (error instanceof NeedsRedis && !requireRedis)
-            unchecked.push(`${guide}:${b.line}`);
-          else problems.push(`${guide}:${b.line}: ${(error as Error).message}`);
-          b.output = b.body;
-        }
-      }),
-    );
-    let updated = text;
-    for (const b of blocks) {
-      if (b.output === b.body) continue;
-      if (!write) {
-        const [was, is] = [b.body.split('\n'), b.output.split('\n')];
-        let at = 0;
-        while (was[at] === is[at]) at += 1;
-        problems.push(
-          `${guide}:${b.line + 2 + at}: the guide shows\n  ${was[at] ?? '(nothing)'}\n` +
-            `but a run prints\n  ${is[at] ?? '(nothing)'}`,
-        );
-      }
-      updated = updated.replace(
-        b.whole,
-        b.whole.replace(b.body, () => b.output),
-      );
+async function check(file: string) {
+  const guide: Guide = {
+    file,
+    started: new Map(),
+    redises: new Map(),
+    redisStarted: new Set(),
+  };
+  const problems: Found[] = [];
+  const unchecked: Found[] = []; // the blocks that need redis-server, where it is missing
+  const path = join(root, file);
+  const text = readFileSync(path, 'utf8').replace(/\r\n/g, '\n');
+  const instances = new Map<string, number>(); // the latest of each server, in order
+  const blocks = [...text.matchAll(block)].map((m) => {
+    const [whole, indent, dir, where = '', body] = m;
+    const lines = body.split('\n').map((l) => l.slice(indent.length));
+    const commands = lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
+    const beside = where.startsWith('beside ') ? where.slice(7) : undefined;
+    const besides = beside?.split(' and ') ?? [];
+    for (const [, port] of commands.map((c) => /^redis-server --port (\d+) /.exec(c) ?? []))
+      if (port) guide.redisStarted.add(port);
+    const starts = new Map<string, number>();
+    for (const c of beside ? [] : commands) {
+      const npm = parseNpm(c.split(' '));
+      if (!npm || !isServer(npm)) continue;
+      const instance = (instances.get(`${dir} ${c}`) ?? 0) + 1;
+      instances.set(`${dir} ${c}`, instance);
+      starts.set(c, instance);
     }
-    if (write && updated !== text) writeFileSync(file, updated);
+    const instance = besides.map((server) => instances.get(`${dir} ${server}`) ?? 0);
+    const line = text.slice(0, m.index).split('\n').length;
+    const shared = { whole, indent, dir, where, besides, commands, line, body };
+    return { ...shared, instance, starts, output: '' };
+  });
+  const opened = text.match(/^[ \t]*<!-- output: /gm)?.length ?? 0;
+  if (opened !== blocks.length)
+    problems.push({
+      line: 0,
+      text: `${file}: an output marker is not followed by a console block and <!-- /output -->`,
+    });
+  // Every block at once: each is a terminal of its own, with its own cookie files.
+  // A server is shared by the blocks beside it, so they must not depend on its state.
+  await Promise.all(
+    blocks.map(async (b) => {
+      try {
+        const term: Terminal = {
+          ...{ guide, dir: b.dir, servers: [], files: new Map(), labels: new Map() },
+          starts: b.starts,
+        };
+        if (!b.besides.length) term.situation = b.where || undefined;
+        // Two servers beside one terminal: two machines, which have a file each.
+        const files = b.besides.map((c) => parseNpm(c.split(' '))?.env.DATABASE_PATH);
+        const database = existsSync(join(root, b.dir, 'src/db.ts'));
+        if (database && files.length > 1 && new Set(files).size < files.length)
+          throw new Error('give each server beside it a DATABASE_PATH of its own');
+        term.servers = await Promise.all(
+          b.besides.map((c, i) => serverFor(guide, b.dir, c, b.instance[i])),
+        );
+        term.beside = term.servers[0];
+        const parts: string[] = [];
+        for (const c of b.commands) {
+          const printed = normalise(await runLine(c, term));
+          const out = labelValues(labelPids(printed, term.beside), term)
+            .replace(/^\n+/, '')
+            .trimEnd();
+          parts.push(`$ ${c}`, ...(out ? out.split('\n') : []));
+        }
+        b.output = parts.map((l) => (l ? b.indent + l : l)).join('\n') + '\n';
+      } catch (error) {
+        const found = { line: b.line, text: `${file}:${b.line}` };
+        if (error instanceof NeedsRedis && !requireRedis) unchecked.push(found);
+        else problems.push({ ...found, text: `${found.text}: ${(error as Error).message}` });
+        b.output = b.body;
+      }
+    }),
+  );
+  let updated = text;
+  for (const b of blocks) {
+    if (b.output === b.body) continue;
+    if (!write) {
+      const [was, is] = [b.body.split('\n'), b.output.split('\n')];
+      let at = 0;
+      while (was[at] === is[at]) at += 1;
+      const line = b.line + 2 + at;
+      problems.push({
+        line,
+        text:
+          `${file}:${line}: the guide shows\n  ${was[at] ?? '(nothing)'}\n` +
+          `but a run prints\n  ${is[at] ?? '(nothing)'}`,
+      });
+    }
+    updated = updated.replace(
+      b.whole,
+      b.whole.replace(b.body, () => b.output),
+    );
+  }
+  if (write && updated !== text) writeFileSync(path, updated);
+  // In the order of the file's lines, whichever block finished first.
+  const inOrder = (found: Found[]) => found.sort((a, b) => a.line - b.line).map((f) => f.text);
+  return { problems: inOrder(problems), unchecked: inOrder(unchecked) };
+}
+
+// Every file at once, each with servers and Redis of its own; reported file by file.
+const problems: string[] = [];
+const unchecked: string[] = [];
+try {
+  for (const found of await Promise.all(GUIDES.map(check))) {
+    problems.push(...found.problems);
+    unchecked.push(...found.unchecked);
   }
 } finally {
   for (const server of servers) {
@@ -1031,7 +1083,7 @@ try {
 const took = `${Math.round(performance.now() - began)} ms`;
 if (unchecked.length)
   console.warn(
-    `docs: not checked, for redis-server is not installed: ${unchecked.sort().join(', ')}\n` +
+    `docs: not checked, for redis-server is not installed: ${unchecked.join(', ')}\n` +
       '  (install it, or set REQUIRE_REDIS=1 to make this a failure)',
   );
 if (problems.length) {

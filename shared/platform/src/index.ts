@@ -14,11 +14,12 @@ export {
   publicUrlFrom,
   redisUrlFrom,
   secondsFrom,
+  shownPath,
   switchFrom,
 } from './readers.ts';
 export { HEADERS_TIMEOUT, httpServer, REQUEST_TIMEOUT, serve } from './serve.ts';
 export type { ServeOptions } from './serve.ts';
-export { cannotStart, whenOrphaned } from './stop.ts';
+export { cannotStart, orStop, whenOrphaned } from './stop.ts';
 export { manageWorkers } from './workers.ts';
 export type { WorkerOptions } from './workers.ts';
 export {
@@ -38,3 +39,15 @@ export type { Render } from './render.ts';
 export { FORM_LIMIT_BYTES, parseForm } from './forms.ts';
 export { requireHttps } from './https.ts';
 export { staticFiles } from './static.ts';
+export {
+  cookieBytes,
+  lastsFor,
+  idPrefix,
+  inspect,
+  inspectSession,
+  MAX_VALUE,
+  renderPanel,
+  shortValue,
+  stateInspector,
+} from './inspector.ts';
+export type { SessionHome, StateReport } from './inspector.ts';

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 // The small readers every setting is built from. Each checks one variable and, when it
 // is wrong, throws an Error whose message shows what a correct value looks like: the
@@ -45,6 +45,14 @@ export function switchFrom(name: string, value: string | undefined): boolean {
 // as a learner who types it expects; unset or empty means `fallback`.
 export function pathFrom(value: string | undefined, fallback: string): string {
   return value ? resolve(value) : fallback;
+}
+
+// A path as a message shows it: relative to the folder the server was started in when
+// it is inside that folder (as the learner typed it, or as data/site.sqlite), else in full.
+export function shownPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  const outside = shown === '..' || shown.startsWith(`..${sep}`) || isAbsolute(shown);
+  return outside ? path : shown;
 }
 
 // PUBLIC_URL: an https:// address with no path, such as https://shop.example (a port is

@@ -11,6 +11,19 @@ export function cannotStart(reason?: string): never {
   process.exit(1);
 }
 
+// A start-up step that a configuration mistake can make fail (reading the settings,
+// opening a database, connecting to Redis): it returns the step's value, or stops the
+// start in one line with the error's message (no stack trace), synchronous or not.
+export function orStop<T>(step: () => T): T {
+  const stop = (error: unknown): never => cannotStart((error as Error).message);
+  try {
+    const value = step();
+    return (value instanceof Promise ? value.catch(stop) : value) as T;
+  } catch (error) {
+    return stop(error);
+  }
+}
+
 // `npm start` runs `sh -c "node ...preflight.mjs && node src/server.ts"`, and passes a
 // process manager's SIGTERM (or SIGINT) to that shell only; dash, the sh of Debian and
 // Ubuntu, then exits without passing it on, and the server would go on serving with no

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import {
   baseSettings,
@@ -8,6 +8,7 @@ import {
   pathFrom,
   secondsFrom,
   sessionKeys,
+  shownPath,
   switchFrom,
   workersFrom,
 } from '../src/index.ts';
@@ -193,6 +194,12 @@ describe('the generic readers', () => {
     expect(pathFrom('/srv/notice.txt', '/default')).to.equal(resolve('/srv/notice.txt'));
     expect(pathFrom(undefined, '/default')).to.equal('/default');
     expect(pathFrom('', '/default')).to.equal('/default');
+  });
+
+  it('shownPath shows a path inside the folder the server starts in as relative, others in full', () => {
+    expect(shownPath(resolve('data/site.sqlite'))).to.equal(join('data', 'site.sqlite'));
+    expect(shownPath(resolve('..', 'site.sqlite'))).to.equal(resolve('..', 'site.sqlite'));
+    expect(shownPath(resolve('..data', 'site.sqlite'))).to.equal(join('..data', 'site.sqlite'));
   });
 
   it('secondsFrom names the setting and its default in the message', () => {

@@ -316,7 +316,7 @@ describe('when another connection holds the write lock', () => {
 
   it('once a write has waited the whole busy timeout in vain, the next ones fail fast, until one gets through', function () {
     this.timeout(10_000);
-    const busyTimeout = 1000; // ms: twice the fast failures' bound below
+    const busyTimeout = 600; // ms: twice the fast failures' bound below
     const db = open({ busyTimeout });
     const holder = connect();
     // How long one call took (ms), and whether it answered DatabaseUnavailable.

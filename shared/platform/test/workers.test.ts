@@ -49,6 +49,15 @@ describe('manageWorkers', function () {
     expect(await status(url)).to.equal(200);
   });
 
+  it('names the worker that answered in the state inspector (development)', async () => {
+    const res = await fetch(`${await two.url()}/state`, { headers: { Accept: 'text/html' } });
+    const line = /<p>Served by process (\d+), worker #(\d+) of the 2 workers\.<\/p>/.exec(
+      await res.text(),
+    );
+    expect(line, 'the served-by line').to.not.equal(null);
+    expect(two.workers()).to.include(Number(line?.[1]));
+  });
+
   it('replaces a worker that dies at once, and goes on serving', async () => {
     const url = await two.url();
     const [dead] = two.workers();

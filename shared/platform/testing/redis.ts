@@ -22,8 +22,9 @@ export interface RedisServer {
 // An environment switch: unset, empty, `0`, `false` or `no` mean no.
 const on = (name: string) => !/^(|0|false|no)$/i.test(process.env[name]?.trim() ?? '');
 
+// Whether redis-server can be run here (for a root hook, which must not skip).
 let installed: boolean | undefined;
-const redisInstalled = () =>
+export const redisInstalled = () =>
   (installed ??= !spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error);
 
 // Call first in a mocha `before` hook (or a test). Without redis-server the suite is

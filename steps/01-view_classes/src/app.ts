@@ -19,16 +19,14 @@ export interface AppOptions {
 const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
-// The app factory: every call builds a new app, router and template engine, and importing
-// this file builds nothing, so tests make as many apps as they like. What is not this
-// course's lesson (errors, headers, templates, the stylesheet) comes from the platform.
+// The app factory: each call builds a new app, router and template engine; importing this
+// file builds nothing. What is not the lesson (errors, headers, templates) is the platform's.
 export function createApp({ env, views = VIEWS_DIR }: AppOptions = {}): Koa {
   const app = new Koa({ env });
   app.on('error', errorLog()); // one line per failure, instead of Koa's stack per visitor
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
-  // #region routes
   // A new TutorialViews for every request, created with that request's ctx.
   router.get('/', (ctx) => {
     const view = new TutorialViews(ctx);
@@ -38,7 +36,6 @@ export function createApp({ env, views = VIEWS_DIR }: AppOptions = {}): Koa {
     const view = new TutorialViews(ctx);
     render(ctx, 'hello', { ...view.hello(), view });
   });
-  // #endregion routes
 
   app.use(securityHeaders()); // outermost: every response gets them, error pages too
   app.use(errorPages(render)); // next, so it sees every error below it

@@ -1,16 +1,10 @@
-import { baseSettings, cannotStart, serve } from '@course/platform';
-import type { BaseSettings } from '@course/platform';
+import { baseSettings, orStop, serve } from '@course/platform';
 import { createApp } from './app.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
 // Every setting (PORT, SHUTDOWN_TIMEOUT, NODE_ENV) is checked here, at start-up, so a
 // typo stops the server with one line instead of surfacing later as a strange failure.
-let settings: BaseSettings;
-try {
-  settings = baseSettings(process.env);
-} catch (error) {
-  cannotStart((error as Error).message);
-}
+const settings = orStop(() => baseSettings(process.env));
 
 // Listens on PORT, and on Ctrl-C or SIGTERM finishes the requests in flight before it
 // exits (at most SHUTDOWN_TIMEOUT seconds): the platform's serve().

@@ -8,6 +8,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import createSession from 'koa-session';
+import { cookieBytes, inspect, inspectSession, stateInspector } from '@course/platform';
 import { SESSION_COOKIE } from '../src/session.ts';
 
 interface Visit {
@@ -29,6 +30,20 @@ const recordVisit: Middleware = (ctx) => {
 
 export function createApp({ keys }: { keys: string[] }): Koa {
   const app = new Koa({ keys });
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
+  app.use(async (ctx, next) => {
+    await next(); // once the session is saved: its cookie's size as sent now
+    inspectSession(ctx, { cookie: SESSION_COOKIE });
+    const bytes = cookieBytes(ctx, SESSION_COOKIE);
+    inspect(ctx, {
+      what: `the cookie ${SESSION_COOKIE}`,
+      value: `${bytes} bytes`,
+      where:
+        "this visitor's browser, sent back with every request; most browsers drop a cookie over 4,096 bytes",
+      who: 'this visitor',
+      lasts: 'until it outgrows 4 KB: then the browser drops it, and the session with it',
+    });
+  });
   const router = new Router();
   router.get('/', recordVisit);
   router.get('/howdy', recordVisit);

@@ -12,7 +12,7 @@ import { SESSION_COOKIE } from '../src/session.ts';
 import type * as globalCounter from '../pitfalls/global-counter.ts';
 import * as hardcodedSecret from '../pitfalls/hardcoded-secret.ts';
 import * as sessionHistory from '../pitfalls/session-history.ts';
-import { launchBrowser } from './helpers/browser.ts';
+import { launchBrowser, startBrowser } from '@course/platform/testing/browser';
 import {
   cookieHeader,
   sessionSetCookie,
@@ -22,6 +22,10 @@ import {
   sessionCookie,
   setCookies,
 } from './helpers/cookies.ts';
+
+// Chromium starts now, as mocha loads this file, and boots while the other files' tests
+// run: the browser suite's `before` hook then finds it (nearly) ready.
+startBrowser();
 
 // Each pitfall: a test that shows the naive variant in pitfalls/ misbehaving, and the
 // same test against this step's app showing it does not (or, for pitfall 4, showing

@@ -9,7 +9,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { flash, popFlash } from '../src/flash.ts';
-import { parseForm } from '@course/platform';
+import { inspect, parseForm, stateInspector } from '@course/platform';
 import { sessions } from '../src/session.ts';
 
 // Stands in for anything awaited while handling the form: a database write. The
@@ -31,6 +31,20 @@ function flashForCurrentVisitor(message: string) {
 }
 // #endregion naive
 
+// For the state inspector (development only): which request "current" holds once this
+// one is done: this one, or another visitor's that arrived meanwhile.
+async function reportCurrentRequest(ctx: Context, next: Next) {
+  await next();
+  const whose = currentCtx === ctx ? 'this request' : 'another request, arrived since';
+  inspect(ctx, {
+    what: 'currentCtx',
+    value: currentCtx && `${currentCtx.method} ${currentCtx.path}: ${whose}`,
+    where: `a variable of this module, in this process's memory (pid ${process.pid})`,
+    who: 'every visitor of this process: the last request to arrive wins',
+    lasts: 'until the next request arrives',
+  });
+}
+
 // The same app either way; only the helper differs in how it finds "the" request.
 function buildApp(app: Koa, flashMessage: (message: string) => void, save: Save): Koa {
   const router = new Router();
@@ -51,6 +65,8 @@ function buildApp(app: Koa, flashMessage: (message: string) => void, save: Save)
 
 export function createApp({ keys, save = slowSave }: { keys: string[]; save?: Save }): Koa {
   const app = new Koa({ keys });
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
+  app.use(reportCurrentRequest);
   app.use(rememberCurrentRequest);
   return buildApp(app, flashForCurrentVisitor, save);
 }

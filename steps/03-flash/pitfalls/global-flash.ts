@@ -4,7 +4,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { parseForm } from '@course/platform';
+import { inspect, parseForm, stateInspector } from '@course/platform';
 
 // #region naive
 let lastMessage: string | undefined; // module scope: one for the whole process
@@ -24,6 +24,18 @@ const home: Middleware = (ctx) => {
 
 export function createApp(): Koa {
   const app = new Koa();
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
+  app.use(async (ctx, next) => {
+    const waiting = lastMessage; // as this request found it, for whoever came first
+    await next();
+    inspect(ctx, {
+      what: 'lastMessage',
+      value: waiting,
+      where: `a variable of this module, in this process's memory (pid ${process.pid})`,
+      who: 'every visitor of this process: whoever loads a page first takes it',
+      lasts: 'until any visitor loads a page',
+    });
+  });
   const router = new Router();
   router.get('/', home);
   router.post('/items', parseForm(), addItem);

@@ -5,7 +5,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { parseForm } from '@course/platform';
+import { inspect, parseForm, stateInspector } from '@course/platform';
 
 // #region naive
 const addItem: Middleware = (ctx) => {
@@ -22,6 +22,18 @@ const home: Middleware = (ctx) => {
 
 export function createApp(): Koa {
   const app = new Koa();
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
+  app.use(async (ctx, next) => {
+    await next();
+    // Listed even when empty, as the page after the redirect always finds it.
+    inspect(ctx, {
+      what: 'ctx.state.message',
+      value: ctx.state.message,
+      where: "ctx.state, made new for each request: the message went with the redirect's",
+      who: 'this request only',
+      lasts: 'until this response is sent, then wiped',
+    });
+  });
   const router = new Router();
   router.get('/', home);
   router.post('/items', parseForm(), addItem);

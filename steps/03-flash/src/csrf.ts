@@ -1,9 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 
-// Cross-site request forgery: another site's page can make a visitor's browser post a
-// form to us, with the visitor's cookies. It cannot read our pages, though, so it
-// cannot know a random token that we put in our own forms. One token per session.
+// Cross-site request forgery: another site's page can make a visitor's browser post a form
+// to us, cookies and all, but cannot read our pages: nor the random token in our forms.
 export function tokenFor(session: { csrf?: string }): string {
   session.csrf ??= randomBytes(32).toString('base64url');
   return session.csrf;

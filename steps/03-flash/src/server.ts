@@ -1,5 +1,4 @@
-import { baseSettings, cannotStart, serve, sessionKeys } from '@course/platform';
-import type { BaseSettings } from '@course/platform';
+import { baseSettings, orStop, serve, sessionKeys } from '@course/platform';
 import { createApp } from './app.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
@@ -7,12 +6,10 @@ import { createApp } from './app.ts';
 // typo stops the server with one line instead of surfacing later as a strange failure.
 // SESSION_KEYS is read last: its warning should come only once nothing else can stop
 // the start.
-let settings: BaseSettings & { keys: string[] };
-try {
-  settings = { ...baseSettings(process.env), keys: sessionKeys(process.env, console.warn) };
-} catch (error) {
-  cannotStart((error as Error).message);
-}
+const settings = orStop(() => ({
+  ...baseSettings(process.env),
+  keys: sessionKeys(process.env, console.warn),
+}));
 
 // Listens on PORT, and on Ctrl-C or SIGTERM finishes the requests in flight before it
 // exits (at most SHUTDOWN_TIMEOUT seconds): the platform's serve().

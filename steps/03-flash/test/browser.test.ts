@@ -4,10 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createApp } from '../src/app.ts';
-import { launchBrowser } from './helpers/browser.ts';
+import { launchBrowser, startBrowser } from '@course/platform/testing/browser';
+
+// Chromium starts now, as mocha loads this file, and boots while the other files' tests
+// run: the browser suite's `before` hook then finds it (nearly) ready.
+startBrowser();
 
 // What a learner's browser does: fill in the form, follow the redirect, see the message
-// once. Runs when a Chromium is installed (see helpers/browser.ts); CI requires it.
+// once. Runs when a Chromium is installed (see @course/platform/testing/browser); CI
+// requires it.
 describe('the cart in a real browser', function () {
   this.timeout(30_000);
   let browser: Browser;

@@ -5,6 +5,7 @@
 // (Plain-text pages keep the demonstration short; POST /items?item=tea adds an item.)
 import Koa from 'koa';
 import createSession from 'koa-session';
+import { inspect, stateInspector } from '@course/platform';
 import { servedBy } from '../src/served-by.ts';
 import { SESSION_COOKIE } from '../src/session.ts';
 
@@ -25,10 +26,19 @@ const memoryStore = {
 
 export function createApp({ keys }: { keys: string[] }): Koa {
   const app = new Koa({ keys });
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
   app.use(servedBy());
   app.use(async (ctx, next) => {
     await next(); // once the session is saved
     ctx.body += `Sessions in this process's memory: ${sessions.size}\n`;
+    const session = ctx.session as Cart | null;
+    inspect(ctx, {
+      what: 'ctx.session (counter, items)',
+      value: session && { counter: session.counter, items: session.items },
+      where: `a Map in this process's memory (pid ${process.pid}): ${sessions.size} sessions here`,
+      who: 'this visitor, in this process only',
+      lasts: 'until this process ends',
+    });
   });
   app.use(createSession({ key: SESSION_COOKIE, store: memoryStore }, app));
   app.use((ctx) => {

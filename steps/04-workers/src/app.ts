@@ -10,6 +10,7 @@ import {
   requireKeys,
   securityHeaders,
   signingKeys,
+  stateInspector,
   staticFiles,
 } from '@course/platform';
 import { verifyCsrf } from './csrf.ts';
@@ -32,25 +33,16 @@ export interface AppOptions {
 const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
 
-// The app factory: every call builds a new app, router and template engine, and importing
-// this file builds nothing, so tests make as many apps as they like. What is not this
-// course's lesson (errors, headers, templates, the stylesheet) comes from the platform.
-export function createApp({
-  env,
-  keys,
-  secureCookies = false,
-  trustProxy = false,
-  publicUrl,
-  views = VIEWS_DIR,
-  noticeFile,
-}: AppOptions): Koa {
-  const app = new Koa({ env, proxy: trustProxy });
+// The app factory: each call builds a new app, router and template engine; importing this
+// file builds nothing. What is not the lesson (errors, headers, templates) is the platform's.
+export function createApp(options: AppOptions): Koa {
+  const { keys, secureCookies = false, views = VIEWS_DIR, noticeFile } = options;
+  const app = new Koa({ env: options.env, proxy: options.trustProxy });
   app.keys = signingKeys(requireKeys(keys)); // checked now; signed as Koa's default signs
   app.on('error', errorLog()); // one line per failure, instead of Koa's stack per visitor
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
-  // #region routes
   // A new TutorialViews for every request, created with that request's ctx.
   router.get('/', (ctx) => {
     const view = new TutorialViews(ctx);
@@ -62,17 +54,17 @@ export function createApp({
   });
   // Forms post here: read the form, check it came from our page, then add the item.
   router.post('/items', parseForm(), verifyCsrf(), (ctx) => new TutorialViews(ctx).addItem());
-  // #endregion routes
 
   app.use(securityHeaders()); // outermost: every response gets them, error pages too
   app.use(servedBy()); // which worker process answered, on every response
   app.use(errorPages(render)); // next, so it sees every error below it
+  app.use(stateInspector(app.env)); // development only: where each page's state lives
   // The stylesheet, the same for everyone: browsers keep it an hour (not in development).
   app.use(staticFiles(STATIC_DIR, { maxage: app.env === 'development' ? 0 : 60 * 60 * 1000 }));
   // Read on every request, so an edit shows at once in every worker; not for the stylesheet.
   if (noticeFile) app.use(siteNotice(noticeFile));
   // Before sessions: a Secure cookie cannot be sent over plain HTTP.
-  if (secureCookies) app.use(requireHttps(publicUrl));
+  if (secureCookies) app.use(requireHttps(options.publicUrl));
   app.use(sessions(app, { secure: secureCookies })); // ctx.session for everything below
   app.use(router.routes());
   app.use(router.allowedMethods()); // 405 with an Allow header for a known path, wrong method

@@ -11,11 +11,8 @@ export const DEFAULT_NOTICE_FILE = fileURLToPath(new URL('../notice.txt', import
 export function loadConfig(environment: Environment, warn: (message: string) => void) {
   return {
     ...baseSettings(environment),
-    // How many processes serve: 1 is a single process, as in the earlier steps.
-    workers: workersFrom(environment.WORKERS),
-    // The site notice's file, read on every request.
-    noticeFile: pathFrom(environment.NOTICE_FILE, DEFAULT_NOTICE_FILE),
-    // Last: its warning should come only once nothing else can stop the start.
-    keys: sessionKeys(environment, warn),
+    workers: workersFrom(environment.WORKERS), // how many processes serve; 1, as before
+    noticeFile: pathFrom(environment.NOTICE_FILE, DEFAULT_NOTICE_FILE), // read at each request
+    keys: sessionKeys(environment, warn), // last: it warns once nothing else can stop the start
   };
 }

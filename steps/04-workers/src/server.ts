@@ -1,19 +1,14 @@
 import cluster from 'node:cluster';
-import { cannotStart, manageWorkers, serve } from '@course/platform';
+import { manageWorkers, orStop, serve } from '@course/platform';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import type { Config } from './config.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
-// Every setting is checked here, at start-up (src/config.ts), so a typo stops the server
-// with one line instead of surfacing later as a strange failure.
-let settings: Config;
-try {
-  // Each worker reads the settings again; the primary has already warned about them.
-  settings = loadConfig(process.env, cluster.isWorker ? () => {} : console.warn);
-} catch (error) {
-  cannotStart((error as Error).message);
-}
+// Every setting is checked here, at start-up (src/config.ts): a typo stops the server in
+// one line. Each worker reads them again; the primary has already warned about them.
+const settings = orStop(() =>
+  loadConfig(process.env, cluster.isWorker ? () => {} : console.warn),
+);
 
 // #region start
 // Serves on PORT, and on Ctrl-C or SIGTERM finishes the requests in flight (the platform's

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import createSession from 'koa-session';
 import type { Middleware } from 'koa';
+import { inspectSession } from '@course/platform';
 import type { FlashQueues } from './flash.ts';
 
 // What this app keeps in a visitor's session. Everything here travels to the browser
@@ -21,7 +22,6 @@ declare module 'koa' {
   }
 }
 
-// #region shape
 // The signature proves this app wrote the cookie, not that this version did, nor what it
 // wrote: check the shape once, as the session is loaded, so that no view has to. Any
 // other shape is dropped (the visitor starts afresh) rather than half-trusted.
@@ -39,12 +39,8 @@ const fields = new Map<string, (value: unknown) => boolean>([
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function isSessionData(data: unknown): data is SessionData {
-  return (
-    isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value))
-  );
-}
-// #endregion shape
+export const isSessionData = (data: unknown): data is SessionData =>
+  isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value));
 
 // The cookie's name (its signature travels in `tutorial.session.sig`). Over HTTPS it
 // starts with `__Host-`: browsers then accept it only Secure, with Path=/ and no Domain,
@@ -53,11 +49,11 @@ export const SESSION_COOKIE = 'tutorial.session';
 export const sessionCookieName = (secure: boolean) =>
   secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 
-// #region sessions
 export function sessions(app: Koa, { secure = false }: { secure?: boolean } = {}): Middleware {
+  const key = sessionCookieName(secure);
   const session = createSession(
     {
-      key: sessionCookieName(secure),
+      key,
       maxAge: 24 * 60 * 60 * 1000, // one day from the last change; the browser then forgets it
       httpOnly: true, // page scripts cannot read it, so injected script cannot steal it
       sameSite: 'lax', // not sent with other sites' form posts: a first defence against CSRF
@@ -70,15 +66,15 @@ export function sessions(app: Koa, { secure = false }: { secure?: boolean } = {}
   );
 
   return function sessions(ctx, next) {
-    // A page that can read the session is about one visitor: no shared cache (a proxy,
-    // a CDN) may keep it and hand it to the next visitor.
+    // A page about one visitor: no shared cache (a proxy, a CDN) may keep it for the next.
     ctx.set('Cache-Control', 'no-store');
     return session(ctx, async () => {
       await next();
       // A HEAD request (a link checker, a preview) changes nothing: no visit counted, no
       // message used up, no cookie sent. A request that failed (it threw) is not saved.
       if (ctx.method !== 'HEAD') await ctx.session?.manuallyCommit();
+      // For the state inspector (development only): what the session holds, and where.
+      inspectSession(ctx, { cookie: key, secrets: ['csrf'] });
     });
   };
 }
-// #endregion sessions

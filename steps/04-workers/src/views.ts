@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { inspect } from '@course/platform';
 import { problemWith, MAX_ITEM_LENGTH } from './cart.ts';
 import { tokenFor } from './csrf.ts';
 import { flash, popFlash } from './flash.ts';
@@ -18,27 +19,27 @@ export class TutorialViews {
     throw new TypeError('TutorialViews: no ctx.session; install the session middleware');
   }
 
-  // #region counter
   // Pyramid's counter property: reading it counts one more page view for this visitor.
   // The count lives in the visitor's session, so it is per browser, not per URL.
   get counter(): number {
     this.session.counter = (this.session.counter ?? 0) + 1;
     return this.session.counter;
   }
-  // #endregion counter
 
-  // #region messages
-  // The visitor's flash messages, taken out of the session: the layout calls this once
-  // per page, so each message appears on exactly one page.
+  // The visitor's flash messages, taken out of the session: each appears on one page only.
   popMessages() {
-    return { error: popFlash(this.session, 'error'), info: popFlash(this.session, 'info') };
+    const [error, info] = [popFlash(this.session, 'error'), popFlash(this.session, 'info')];
+    // For the state inspector: where they were until this page took them out.
+    const home = { where: 'the session', who: 'this visitor', lasts: 'until shown once' };
+    if (error.length || info.length)
+      inspect(this.ctx, { what: 'flash', value: { error, info }, ...home });
+    return { error, info };
   }
 
   // The token the page's forms must send back (see src/csrf.ts).
   get csrfToken(): string {
     return tokenFor(this.session);
   }
-  // #endregion messages
 
   // Each view returns the data for its template; the router picks the template.
   home() {
@@ -53,7 +54,6 @@ export class TutorialViews {
     return { name: 'Hello View' };
   }
 
-  // #region add-item
   // POST /items. Whatever happens, the answer is a redirect back to the home page
   // (Post/Redirect/Get), and a flash message says what happened on the page it loads.
   addItem() {
@@ -73,5 +73,4 @@ export class TutorialViews {
     this.ctx.redirect('/');
     this.ctx.status = 303; // See Other: fetch / with GET, whatever method brought you here
   }
-  // #endregion add-item
 }

@@ -11,5 +11,11 @@ export function createApp(options: AppOptions): Koa {
   // #region naive
   const db = openDatabase(':memory:'); // this process's memory, not a file: one per worker
   // #endregion naive
-  return createStepApp({ ...options, db });
+  // For the state inspector (development only): where the tables really are.
+  const home = (table: string) => ({
+    where: `the ${table} table of a database in this process's memory (pid ${process.pid}): each worker has its own`,
+    who: 'the visitors this process serves, not the other workers',
+    lasts: 'until this process ends',
+  });
+  return createStepApp({ ...options, db: { ...db, home } });
 }

@@ -12,5 +12,10 @@ export function createApp(options: AppOptions & { databasePath: string }): Koa {
   // #region naive
   const db = openDatabase(options.databasePath, { busyTimeout: 0 }); // never waits for a lock
   // #endregion naive
-  return createStepApp({ ...options, db });
+  // For the state inspector (development only): the file, and the connection's flaw.
+  const home = (table: string) => ({
+    ...db.home(table),
+    where: `${db.home(table).where}, over a connection with no busy timeout: a write while another holds the lock fails at once (a 503)`,
+  });
+  return createStepApp({ ...options, db: { ...db, home } });
 }

@@ -5,6 +5,7 @@
 // worker restarted after the change shows it while the others do not.
 // (Plain-text pages keep the demonstration short; POST /items?item=tea adds an item.)
 import Koa from 'koa';
+import { inspect, stateInspector } from '@course/platform';
 import type { SiteDatabase } from '../src/db.ts';
 import { servedBy } from '../src/served-by.ts';
 
@@ -14,7 +15,18 @@ export function createApp({ db }: { db: SiteDatabase }): Koa {
   // #endregion naive
 
   const app = new Koa();
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
   app.use(servedBy());
+  app.use(async (ctx, next) => {
+    await next();
+    inspect(ctx, {
+      what: 'popular',
+      value: popular,
+      where: `a copy in this process's memory (pid ${process.pid}), read at start-up from ${db.home('popular').where}`,
+      who: 'the visitors this process serves; each worker has its own copy',
+      lasts: 'until this process restarts: what is added since is not seen',
+    });
+  });
   app.use((ctx) => {
     const item = ctx.query.item;
     if (ctx.method === 'POST' && typeof item === 'string') db.countAdd(item); // written...

@@ -7,6 +7,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Koa from 'koa';
+import { inspect, shownPath, stateInspector } from '@course/platform';
 import { servedBy } from '../src/served-by.ts';
 
 export function createApp({ databasePath }: { databasePath: string }): Koa {
@@ -28,7 +29,18 @@ export function createApp({ databasePath }: { databasePath: string }): Koa {
   // #endregion naive
 
   const app = new Koa();
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
   app.use(servedBy());
+  app.use(async (ctx, next) => {
+    await next();
+    inspect(ctx, {
+      what: 'visits',
+      value: Number(/\d+/.exec(String(ctx.body))?.[0]), // as this request wrote it back
+      where: `the site_counts table of ${shownPath(databasePath)}, read, then written back plus one: two statements, with an await between`,
+      who: 'every visitor, in every worker: two at once may both write the same number',
+      lasts: 'until the file is deleted',
+    });
+  });
   app.use(countVisit);
   return app;
 }

@@ -1,14 +1,10 @@
-// Flash messages: notes for the visitor to see on a *later* page, typically the one a
-// form redirects to. They wait in the session, which outlives the request, until shown.
-// The names follow Pyramid's flash(), pop_flash() and peek_flash(), queues and all.
+// Flash messages: notes for a *later* page (the one a form redirects to), kept in the
+// session until shown. Named after Pyramid's flash(), pop_flash() and peek_flash().
 
 export type FlashQueues = Partial<Record<string, string[]>>;
-
 // koa-session's ctx.session, or a plain object in a unit test (src/session.ts checks
 // the shape as the session is loaded, so these helpers trust it).
-export interface FlashSession {
-  flash?: FlashQueues;
-}
+export type FlashSession = { flash?: FlashQueues };
 
 // A queue keeps only its newest messages: many posts without a page load must not grow
 // the session without end.
@@ -26,14 +22,10 @@ export function peekFlash(session: FlashSession, queue = 'info'): string[] {
 }
 
 // The messages waiting in a queue, oldest first, removed from the session: each is
-// shown once. An emptied queue is deleted, so the cookie carries nothing it needn't.
+// shown once. An emptied queue is deleted, so the session keeps nothing it needn't.
 export function popFlash(session: FlashSession, queue = 'info'): string[] {
   const messages = peekFlash(session, queue);
-  if (session.flash) {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { [queue]: _popped, ...rest } = session.flash;
-    if (Object.keys(rest).length) session.flash = rest;
-    else delete session.flash;
-  }
+  delete session.flash?.[queue];
+  if (session.flash && !Object.keys(session.flash).length) delete session.flash;
   return messages;
 }

@@ -1,35 +1,24 @@
 import cluster from 'node:cluster';
-import { cannotStart, manageWorkers, serve } from '@course/platform';
+import { manageWorkers, orStop, serve } from '@course/platform';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import type { Config } from './config.ts';
 import type { SiteDatabase } from './db.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
-// Every setting is checked here, at start-up (src/config.ts), so a typo stops the server
-// with one line instead of surfacing later as a strange failure.
-let settings: Config;
-try {
-  // Each worker reads the settings again; the primary has already warned about them.
-  settings = loadConfig(process.env, cluster.isWorker ? () => {} : console.warn);
-} catch (error) {
-  cannotStart((error as Error).message);
-}
+// Every setting is checked here, at start-up (src/config.ts): a typo stops the server in
+// one line. Each worker reads them again; the primary has already warned about them.
+const settings = orStop(() =>
+  loadConfig(process.env, cluster.isWorker ? () => {} : console.warn),
+);
 
-// Each process that serves opens its own connection to the database file, or stops the
-// start in one line. Imported here: the primary of several workers never loads
-// node:sqlite (whose warning Node 22, and 24 before 24.15, print in each process).
+// Each serving process opens its own connection, or stops the start in one line. Imported
+// here, so that a primary never loads node:sqlite (nor its warning, before Node 24.15).
 async function open(path: string): Promise<SiteDatabase> {
   const { openDatabase } = await import('./db.ts');
   const who = cluster.isWorker ? `Worker ${process.pid}: ` : '';
-  try {
-    return openDatabase(path, { onFileGone: (message) => console.error(`${who}${message}`) });
-  } catch (error) {
-    cannotStart((error as Error).message);
-  }
+  return orStop(() => openDatabase(path, { onFileGone: (m) => console.error(`${who}${m}`) }));
 }
 
-// #region start
 // Serves on PORT, and on Ctrl-C or SIGTERM finishes the requests in flight (the platform's
 // serve). With WORKERS above 1, this process is the primary, which only starts and watches
 // the workers (manageWorkers): node:cluster runs this file again in each worker, which
@@ -37,4 +26,3 @@ async function open(path: string): Promise<SiteDatabase> {
 // share is in the database file.
 if (settings.workers > 1 && cluster.isPrimary) manageWorkers(settings);
 else serve(createApp({ ...settings, db: await open(settings.databasePath) }), settings);
-// #endregion start

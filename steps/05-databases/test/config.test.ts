@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { DEV_SESSION_KEY } from '@course/platform';
 import { createApp } from '../src/app.ts';
-import { DEFAULT_DATABASE_PATH, DEFAULT_NOTICE_FILE, loadConfig } from '../src/config.ts';
+import { DEFAULT_DATABASE, DEFAULT_NOTICE_FILE, loadConfig } from '../src/config.ts';
 import { testDatabase } from './helpers/database.ts';
 
 // loadConfig reads a plain object, so these tests pass one instead of touching process.env.
@@ -18,7 +18,7 @@ describe('loadConfig', () => {
       keys: [DEV_SESSION_KEY],
       workers: 1,
       noticeFile: DEFAULT_NOTICE_FILE,
-      databasePath: DEFAULT_DATABASE_PATH,
+      databasePath: DEFAULT_DATABASE,
     });
   });
 

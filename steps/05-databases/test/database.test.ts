@@ -176,10 +176,10 @@ describe('the database, through the app', () => {
 
 describe('visitors queued behind a lock that stays held', () => {
   // node:sqlite is synchronous: while one request waits for the lock, the whole process
-  // waits, and the others queue. The app's connection waits 0.5 s here (the server's, 5 s).
+  // waits, and the others queue. The app's connection waits 0.6 s here (the server's, 5 s).
   it('all get their 503 within about one busy timeout, and the site recovers when the lock is free', async function () {
     this.timeout(20_000);
-    const busyTimeout = 500; // ms
+    const busyTimeout = 600; // ms
     const { db, path } = testDatabaseFile({ busyTimeout });
     const server = createServer(appWith(db)).listen(0, '127.0.0.1');
     const holder = new DatabaseSync(path);
@@ -199,12 +199,13 @@ describe('visitors queued behind a lock that stays held', () => {
       );
       expect(answers.map(({ status }) => status)).to.deep.equal([503, 503, 503, 503, 503, 200]);
       // The first waited the whole timeout; the others, queued behind it, not theirs too:
-      // one after the other, they would have come 4 timeouts later. (Measured between
-      // the answers, so that a busy machine's delay, which they all share, does not count.)
+      // one after the other, the last would have come at least 4 timeouts after the first.
+      // (Measured between the answers, so that a busy machine's delay, which they all
+      // share, does not count; a loaded machine has been seen to spread them 1.7 timeouts.)
       const waited = answers.filter(({ status }) => status === 503).map(({ took }) => took);
       expect(Math.min(...waited)).to.be.at.least(busyTimeout * 0.9);
       const spread = Math.max(...waited) - Math.min(...waited);
-      expect(spread, JSON.stringify(answers)).to.be.below(busyTimeout * 2);
+      expect(spread, JSON.stringify(answers)).to.be.below(busyTimeout * 3);
 
       holder.exec('ROLLBACK');
       expect(visitsIn(await request(server).get('/').expect(200))).to.equal(1);

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { DatabaseUnavailable, MIGRATIONS, openDatabase } from '../src/db.ts';
+import { DatabaseUnavailable } from '@course/platform/sqlite';
+import { MIGRATIONS, openDatabase } from '../src/db.ts';
 import type { SiteDatabase } from '../src/db.ts';
 
 // The step's database: its schema, its statements, and what the lesson says of WAL and

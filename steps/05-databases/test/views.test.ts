@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Context } from 'koa';
 import { MAX_ITEM_LENGTH, MAX_ITEMS } from '../src/cart.ts';
-import { DatabaseUnavailable } from '../src/db.ts';
+import { DatabaseUnavailable } from '@course/platform/sqlite';
 import type { SiteDatabase } from '../src/db.ts';
 import { TutorialViews } from '../src/views.ts';
 
@@ -30,6 +30,11 @@ function fakeDatabase() {
     visits: () => visits,
     countAdd: (item: string) => void adds.set(item, (adds.get(item) ?? 0) + 1),
     popular: () => [...adds].map(([item, n]) => ({ item, adds: n })),
+    home: (table: string) => ({
+      where: `the ${table} table`,
+      who: 'everyone',
+      lasts: 'for good',
+    }),
     close() {},
   } satisfies SiteDatabase & { adds: Map<string, number> };
 }

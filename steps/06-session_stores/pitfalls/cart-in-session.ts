@@ -8,6 +8,7 @@
 import { setTimeout } from 'node:timers/promises';
 import Koa from 'koa';
 import createSession from 'koa-session';
+import { inspectSession, stateInspector } from '@course/platform';
 import type { SiteDatabase } from '../src/db.ts';
 import { servedBy } from '../src/served-by.ts';
 import { SESSION_COOKIE } from '../src/session.ts';
@@ -26,7 +27,14 @@ export function createApp({
   delay?: number; // ms between reading the cart and writing it back
 }): Koa {
   const app = new Koa({ keys });
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
   app.use(servedBy());
+  app.use(async (ctx, next) => {
+    await next(); // once the session is saved
+    const where = (id: string) =>
+      `${sessionStore.where(id)}, written back whole as each request ends`;
+    inspectSession(ctx, { cookie: SESSION_COOKIE, store: { where } });
+  });
   app.use(createSession({ key: SESSION_COOKIE, store: sessionStore }, app));
   app.use(async (ctx) => {
     const session = ctx.session as { items?: string[] };

@@ -30,5 +30,11 @@ function dayForEverySession(db: SiteDatabase): SessionStore {
 // #endregion naive
 
 export function createApp({ db, keys }: { db: SiteDatabase; keys: string[] }): Koa {
-  return createStepApp({ db, keys, sessionStore: dayForEverySession(db) });
+  const store = dayForEverySession(db);
+  // For the state inspector (development only): how long the row is kept, cookie or not.
+  const where = (id: string, what?: 'cart') =>
+    what
+      ? store.where(id, what)
+      : `${store.where(id)}, kept a full day from its first save, even if its cookie never comes back`;
+  return createStepApp({ db, keys, sessionStore: { ...store, where } });
 }

@@ -6,6 +6,7 @@
 // (Plain-text pages keep the demonstration short; POST /items?item=tea adds an item.)
 import Koa from 'koa';
 import createSession from 'koa-session';
+import { idPrefix, inspect, inspectSession, stateInspector } from '@course/platform';
 import type { SiteDatabase } from '../src/db.ts';
 import { servedBy } from '../src/served-by.ts';
 import { SESSION_COOKIE } from '../src/session.ts';
@@ -14,7 +15,20 @@ import { sqliteStore } from '../src/stores/sqlite.ts';
 export function createApp({ db, keys }: { db: SiteDatabase; keys: string[] }): Koa {
   const store = sqliteStore(db);
   const app = new Koa({ keys });
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
   app.use(servedBy());
+  app.use(async (ctx, next) => {
+    await next(); // once the session is saved
+    inspectSession(ctx, { cookie: SESSION_COOKIE, store });
+    const id = ctx.session?.externalKey;
+    inspect(ctx, {
+      what: 'the session id',
+      value: id && idPrefix(id),
+      where: `the cookie ${SESSION_COOKIE}, and the sessions row it names, in SQLite`,
+      who: 'this visitor, and whoever knew the id before: "Start over" keeps it',
+      lasts: 'as long as the session: never replaced',
+    });
+  });
   app.use(createSession({ key: SESSION_COOKIE, store }, app));
   app.use(async (ctx) => {
     const session = ctx.session as { counter?: number; started?: boolean };

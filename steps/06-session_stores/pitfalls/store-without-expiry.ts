@@ -8,6 +8,7 @@ import { parse, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import Koa from 'koa';
 import createSession from 'koa-session';
+import { idPrefix, inspect, inspectSession, shownPath, stateInspector } from '@course/platform';
 import { servedBy } from '../src/served-by.ts';
 import { SESSION_COOKIE } from '../src/session.ts';
 
@@ -40,14 +41,28 @@ export function createApp({
   // Not in the step's own file: its sessions are the step's app's, and `npm run db`
   // shows and resets what the step's app keeps, which this table is not.
   const { dir, name, ext } = parse(databasePath);
-  const db = new DatabaseSync(join(dir, `${name}-forever-sessions${ext}`));
+  const file = join(dir, `${name}-forever-sessions${ext}`);
+  const db = new DatabaseSync(file);
   const store = foreverStore(db);
   const rows = db.prepare('SELECT count(*) AS rows FROM forever_sessions');
   const app = new Koa({ keys });
+  app.use(stateInspector(app.env)); // development only: in a browser, where the state lives
   app.use(servedBy());
   app.use(async (ctx, next) => {
     await next(); // once the session is saved
-    ctx.body += `Sessions kept: ${(rows.get() as { rows: number }).rows}\n`;
+    const kept = (rows.get() as { rows: number }).rows;
+    ctx.body += `Sessions kept: ${kept}\n`;
+    // For the state inspector: the session's row, which outlives its cookie.
+    const table = `the forever_sessions table of ${shownPath(file)}`;
+    const where = (id: string) => `the row of ${idPrefix(id)} in ${table}`;
+    inspectSession(ctx, { cookie: SESSION_COOKIE, store: { where } });
+    inspect(ctx, {
+      what: 'forever_sessions',
+      value: `${kept} rows`,
+      where: `${table}, with no expiry`,
+      who: 'each row one visitor, then nobody once its cookie expires',
+      lasts: 'for good: nothing ever deletes a row',
+    });
   });
   app.use(createSession({ key: SESSION_COOKIE, maxAge, store }, app));
   app.use((ctx) => {

@@ -1,6 +1,5 @@
-// The cart's rules, in one place. The cart is no longer in the cookie, so the 4 KB that
-// browsers keep (step 02, pitfall 3) no longer limits it; a store is not endless either,
-// so a cart still holds at most MAX_ITEMS.
+// The cart's rules, in one place. Out of the cookie, the cart is no longer limited by the
+// browser's 4 KB (step 02, pitfall 3); a store is not endless either: MAX_ITEMS at most.
 export const MAX_ITEM_LENGTH = 100;
 export const MAX_ITEMS = 20;
 

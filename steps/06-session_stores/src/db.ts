@@ -1,11 +1,10 @@
-import { DatabaseUnavailable, guardCalls, openSqlite } from '@course/platform/sqlite';
+import { guardCalls, openSqlite } from '@course/platform/sqlite';
+import { shownPath } from '@course/platform';
 import type { SqliteOptions, Statement } from '@course/platform/sqlite';
 import { SESSIONS_TABLE } from './stores/sqlite.ts';
 
-// #region migrations
-// The schema, one step at a time. Never edit a migration that has shipped: a database
-// that already ran it will not run it again. Add a new one at the end instead.
-// The file records how many have run in PRAGMA user_version (a number in its header).
+// The schema, one step at a time: a file records how many have run (PRAGMA user_version),
+// so never edit a migration that has shipped; add a new one at the end instead.
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE site_counts (
      id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -13,18 +12,16 @@ export const MIGRATIONS: readonly string[] = [
    );
    INSERT INTO site_counts (id, visits) VALUES (1, 0);
    CREATE TABLE popular (item TEXT PRIMARY KEY, adds INTEGER NOT NULL);`,
-  // The popular list, most added first, read in that order: a page reads the few rows it
-  // shows, not the whole table sorted (which grows with every new item anyone adds).
+  // The popular list in its order: a page reads the few rows it shows, not a sorted table.
   `CREATE INDEX popular_by_adds ON popular (adds DESC, item);`,
   // Step 06: the sessions, kept on the server (src/stores/sqlite.ts), and their carts.
   SESSIONS_TABLE,
 ];
-// #endregion migrations
 
-// How long a connection waits for another's write lock before it gives up (ms), unless
-// openDatabase is told otherwise; and how many items the popular list shows.
+// How long a connection waits for another's write lock (ms); the popular list's length.
 export const BUSY_TIMEOUT = 5000;
 export const POPULAR_LIMIT = 5;
+const SHARED = { who: 'every visitor, in every worker', lasts: 'until the file is deleted' };
 
 export type Popular = { item: string; adds: number };
 export interface SiteDatabase {
@@ -32,16 +29,13 @@ export interface SiteDatabase {
   visits(): number;
   countAdd(item: string): void;
   popular(limit?: number): Popular[]; // most added first
+  home(table: string): { where: string; who: string; lasts: string }; // for the state inspector
   prepare(sql: string): Statement; // guarded too: for src/stores/sqlite.ts's own SQL
   close(): void;
 }
 
-// What a visitor sees (503) when the database cannot answer right now (the platform's).
-export { DatabaseUnavailable };
-
-// Called once at start-up (each test opens a file of its own). The platform's openSqlite
-// creates the file, sets the busy timeout, switches to WAL and runs the migrations not yet
-// run, or throws one line; guardCalls turns "cannot answer now" (busy, full) into a 503.
+// Called once at start-up (each test opens a file of its own). openSqlite makes the file,
+// switches to WAL and migrates, or throws one line; guardCalls makes "busy" a 503.
 export function openDatabase(
   path: string,
   options: Partial<Omit<SqliteOptions, 'migrations'>> = {},
@@ -53,7 +47,6 @@ export function openDatabase(
   });
   const guarded = guardCalls(db);
 
-  // #region statements
   // Prepared once, here, and reused by every request: SQLite parses each only once, and
   // the visitor's text only ever travels as a bound parameter (?), never inside the SQL.
   const countVisit = db.prepare('UPDATE site_counts SET visits = visits + 1 RETURNING visits');
@@ -72,6 +65,7 @@ export function openDatabase(
     popular: guarded((limit = POPULAR_LIMIT) => popular.all(limit) as Popular[]),
     prepare: guarded.prepare,
     close: guarded(() => db.close()),
+    // For the state inspector: where a table's rows live, who shares them, for how long.
+    home: (table) => ({ where: `the ${table} table of ${shownPath(path)}`, ...SHARED }),
   };
-  // #endregion statements
 }

@@ -1,9 +1,7 @@
 import type { Middleware } from 'koa';
 
-// #region served-by
-// Which process answered: the X-Served-By header and the page footer show its pid. With
-// several workers, watch it change from one connection to the next; whatever one process
-// keeps in its memory, the others never see.
+// Which process answered, in the X-Served-By header and the footer. With several workers,
+// it changes from one connection to the next: what one keeps in memory, the others never see.
 export function servedBy(): Middleware {
   return async function servedBy(ctx, next) {
     ctx.state.servedBy = process.pid; // for the footer, error pages included
@@ -11,4 +9,3 @@ export function servedBy(): Middleware {
     ctx.set('X-Served-By', String(process.pid)); // after next: error pages reset headers
   };
 }
-// #endregion served-by

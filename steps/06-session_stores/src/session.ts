@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import createSession from 'koa-session';
 import type { Middleware } from 'koa';
+import { inspectSession } from '@course/platform';
 import type { FlashQueues } from './flash.ts';
 import type { SessionStore } from './stores/store.ts';
 
@@ -21,10 +22,8 @@ declare module 'koa' {
   }
 }
 
-// #region shape
-// A stored session was written by this app, but perhaps by an older version or a bug:
-// check the shape once, as the session is loaded, so that no view has to. Any other
-// shape is dropped (the visitor starts afresh) rather than half-trusted.
+// Stored by this app, but perhaps by an older version or a bug: check the shape once, as
+// the session is loaded. Any other shape is dropped (a fresh start), not half-trusted.
 const strings = (value: unknown) =>
   Array.isArray(value) && value.every((v) => typeof v === 'string');
 const fields = new Map<string, (value: unknown) => boolean>([
@@ -38,12 +37,8 @@ const fields = new Map<string, (value: unknown) => boolean>([
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function isSessionData(data: unknown): data is SessionData {
-  return (
-    isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value))
-  );
-}
-// #endregion shape
+export const isSessionData = (data: unknown): data is SessionData =>
+  isRecord(data) && Object.entries(data).every(([key, value]) => fields.get(key)?.(value));
 
 // The cookie's name (its signature travels in `tutorial.session.sig`). Over HTTPS it
 // starts with `__Host-`: browsers then accept it only Secure, with Path=/ and no Domain,
@@ -52,15 +47,15 @@ export const SESSION_COOKIE = 'tutorial.session';
 export const sessionCookieName = (secure: boolean) =>
   secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 
-// #region sessions
 // With a `store`, the cookie holds only a signed random id; koa-session calls store.get/set.
 export function sessions(
   app: Koa,
   { secure = false, store }: { secure?: boolean; store?: SessionStore } = {},
 ): Middleware {
+  const key = sessionCookieName(secure);
   const session = createSession(
     {
-      key: sessionCookieName(secure),
+      key,
       store, // the session on the server, the cookie only its id
       maxAge: 24 * 60 * 60 * 1000, // one day from the last change; the browser then forgets it
       httpOnly: true, // page scripts cannot read it, so injected script cannot steal it
@@ -74,15 +69,15 @@ export function sessions(
   );
 
   return function sessions(ctx, next) {
-    // A page that can read the session is about one visitor: no shared cache (a proxy,
-    // a CDN) may keep it and hand it to the next visitor.
+    // A page about one visitor: no shared cache (a proxy, a CDN) may keep it for the next.
     ctx.set('Cache-Control', 'no-store');
     return session(ctx, async () => {
       await next();
       // A HEAD request (a link checker, a preview) changes nothing: no visit counted, no
       // message used up, no cookie sent. A request that failed (it threw) is not saved.
       if (ctx.method !== 'HEAD') await ctx.session?.manuallyCommit();
+      // For the state inspector (development only): what the session holds, and where.
+      inspectSession(ctx, { cookie: key, store, secrets: ['csrf'] });
     });
   };
 }
-// #endregion sessions

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { inspect } from '@course/platform';
 import { problemWith, MAX_ITEM_LENGTH, MAX_ITEMS } from './cart.ts';
 import { tokenFor } from './csrf.ts';
 import type { SiteDatabase } from './db.ts';
@@ -24,44 +25,48 @@ export class TutorialViews {
     throw new TypeError('TutorialViews: no ctx.session; install the session middleware');
   }
 
-  // #region counter
   // Pyramid's counter property: reading it counts one more page view for this visitor.
   // The count lives in the visitor's session, so it is per browser, not per URL.
   get counter(): number {
     this.session.counter = (this.session.counter ?? 0) + 1;
     return this.session.counter;
   }
-  // #endregion counter
 
-  // #region visits
   // Every page view by anyone: one number for the whole site, whichever worker serves,
   // counted by the database in one atomic statement. A HEAD request only reads it.
   get visits(): number {
-    return this.ctx.method === 'HEAD' ? this.db.visits() : this.db.countVisit();
+    const visits = this.ctx.method === 'HEAD' ? this.db.visits() : this.db.countVisit();
+    inspect(this.ctx, { what: 'visits', value: visits, ...this.db.home('site_counts') });
+    return visits;
   }
-  // #endregion visits
 
-  // #region messages
-  // The visitor's flash messages, taken out of the session: the layout calls this once
-  // per page, so each message appears on exactly one page.
+  // The visitor's flash messages, taken out of the session: each appears on one page only.
   popMessages() {
-    return { error: popFlash(this.session, 'error'), info: popFlash(this.session, 'info') };
+    const [error, info] = [popFlash(this.session, 'error'), popFlash(this.session, 'info')];
+    // For the state inspector: where they were until this page took them out.
+    const home = { where: 'the session', who: 'this visitor', lasts: 'until shown once' };
+    if (error.length || info.length)
+      inspect(this.ctx, { what: 'flash', value: { error, info }, ...home });
+    return { error, info };
   }
 
   // The token the page's forms must send back (see src/csrf.ts).
   get csrfToken(): string {
     return tokenFor(this.session);
   }
-  // #endregion messages
 
   // Each view returns the data for its template; the router picks the template.
   async home() {
-    return {
-      name: 'Home View',
-      items: await this.store.cart(this.session.externalKey),
-      maxItemLength: MAX_ITEM_LENGTH,
-      popular: this.db.popular(), // read on every request: what everyone added, up to now
+    const id = this.session.externalKey;
+    const [items, popular] = [await this.store.cart(id), this.db.popular()]; // read each time
+    const cart = {
+      where: this.store.where(id, 'cart'),
+      who: 'this visitor',
+      lasts: 'as its session',
     };
+    inspect(this.ctx, { what: 'cart', value: items, ...cart });
+    inspect(this.ctx, { what: 'popular', value: popular, ...this.db.home('popular') });
+    return { name: 'Home View', items, maxItemLength: MAX_ITEM_LENGTH, popular };
   }
 
   hello() {
@@ -77,7 +82,6 @@ export class TutorialViews {
       this.ctx.throw(400, 'Send one item, as text, in the field "item".');
     const name = item.trim();
     const id = this.session.externalKey;
-
     const problem = problemWith(name, await this.store.cart(id));
     if (problem) flash(this.session, problem, 'error');
     // false only if overlapping adds filled the cart since it was read above
@@ -86,7 +90,6 @@ export class TutorialViews {
       this.db.countAdd(name);
       flash(this.session, `Added “${name}” to your cart.`);
     } else flash(this.session, 'Your cart is full.', 'error');
-
     this.ctx.redirect('/');
     this.ctx.status = 303; // See Other: fetch / with GET, whatever method brought you here
   }
@@ -96,9 +99,8 @@ export class TutorialViews {
   // POST /start-over: session and cart destroyed on the server; an old cookie finds nothing.
   async startOver() {
     const session = this.session;
-    delete session.counter;
-    delete session.csrf; // a new token too: the old page's forms no longer work
-    delete session.flash;
+    // Everything goes, the CSRF token too: the old page's forms no longer work.
+    for (const key of ['counter', 'csrf', 'flash'] as const) delete session[key];
     await session.regenerate(); // destroys the old id in the store; a new id for the rest
     flash(session, 'You have started over, with a new session.');
     this.ctx.redirect('/');

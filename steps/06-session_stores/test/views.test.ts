@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Context } from 'koa';
 import { MAX_ITEM_LENGTH, MAX_ITEMS } from '../src/cart.ts';
-import { DatabaseUnavailable } from '../src/db.ts';
+import { DatabaseUnavailable } from '@course/platform/sqlite';
 import type { SiteDatabase } from '../src/db.ts';
 import type { SessionStore } from '../src/stores/store.ts';
 import { TutorialViews } from '../src/views.ts';
@@ -31,6 +31,11 @@ function fakeDatabase() {
     visits: () => visits,
     countAdd: (item: string) => void adds.set(item, (adds.get(item) ?? 0) + 1),
     popular: () => [...adds].map(([item, n]) => ({ item, adds: n })),
+    home: (table: string) => ({
+      where: `the ${table} table`,
+      who: 'everyone',
+      lasts: 'for good',
+    }),
     prepare: () => {
       throw new Error('the view asks the store, not the database, for sessions');
     },
@@ -46,6 +51,7 @@ function fakeStore(carts: Record<string, string[]> = {}) {
     get: async () => undefined,
     set: async () => {},
     destroy: async () => {},
+    where: (id: string, what?: string) => `${what ?? 'session'} ${id}`,
     cart: async (id: string) => [...(carts[id] ?? [])],
     addToCart: async (id: string, item: string, limit: number) => {
       const cart = (carts[id] ??= []);

@@ -1,3 +1,4 @@
+import { idPrefix } from '@course/platform';
 import { withDeadline } from '@course/platform/redis';
 import type { Redis } from '@course/platform/redis';
 import { firstLifetime, lifetime, parse, REVOKED_LIFETIME } from './store.ts';
@@ -6,7 +7,6 @@ import type { SessionStore } from './store.ts';
 // #region redis-store
 // A key per session and a list for its cart, both expiring (PX, PEXPIRE). Lua scripts run
 // whole, so a save or an add that checks the session first cannot interleave with another.
-
 // A destroyed session's value until REVOKED_LIFETIME is up: not JSON, so get() finds none.
 const REVOKED = 'revoked';
 
@@ -38,6 +38,8 @@ export function redisStore(
   const cartKey = (id: string) => `${prefix}${id}:cart`;
   const [none, empty] = [() => undefined, () => []];
   return {
+    where: (id, what) =>
+      `the Redis ${what ? 'list' : 'key'} ${prefix}${idPrefix(id)}${what ? ':cart' : ''}, with a TTL`,
     get: (id) => call(async () => parse(await client.get(prefix + id)), none),
     // The cart gets its session's lifetime; a session destroyed meanwhile stays so.
     set: (id, session, maxAge) =>

@@ -1,3 +1,4 @@
+import { idPrefix } from '@course/platform';
 import type { SiteDatabase } from '../db.ts';
 import { firstLifetime, lifetime, parse, REVOKED_LIFETIME } from './store.ts';
 import type { SessionStore } from './store.ts';
@@ -42,15 +43,16 @@ const SQL = {
 };
 // #endregion statements
 
-export type SqliteSessionStore = SessionStore & { prune(): number };
-
+type SqliteStore = SessionStore & { prune(): number };
 // #region sqlite-store
 // Sessions in the site's SQLite file, shared by this machine's workers. `now`: a test's clock.
-export function sqliteStore(db: SiteDatabase, now = Date.now): SqliteSessionStore {
+export function sqliteStore(db: SiteDatabase, now = Date.now): SqliteStore {
   const run = Object.fromEntries(
     Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
   ) as Record<keyof typeof SQL, ReturnType<SiteDatabase['prepare']>>;
   return {
+    where: (id, what) =>
+      `the ${what ? 'cart_items rows' : 'sessions row'} of ${idPrefix(id)}, in SQLite`,
     // An expired or revoked row is never returned, even before prune() has removed it.
     get: async (id) => parse((run.get.get(id, now()) as { data: string } | undefined)?.data),
     set: async (id, session, maxAge) => {

@@ -6,6 +6,7 @@ export interface SessionStore {
   destroy(id: string): Promise<void>;
   cart(id: string): Promise<string[]>;
   addToCart(id: string, item: string, limit: number): Promise<boolean>; // false: full, or gone
+  where(id: string, what?: 'cart'): string; // for the state inspector: which key, which rows
 }
 // #endregion interface
 
@@ -13,7 +14,6 @@ export interface SessionStore {
 // How long a store keeps a session: koa-session's maxAge (the cookie's, plus 10 s); for a
 // `maxAge: 'session'` cookie, whose end the server never hears of, a day after its last save.
 export const BROWSER_SESSION_LIFETIME = 24 * 60 * 60 * 1000;
-
 export const lifetime = (maxAge?: number | 'session') =>
   typeof maxAge === 'number' && maxAge > 0 ? maxAge : BROWSER_SESSION_LIFETIME;
 // #endregion lifetime
@@ -21,7 +21,6 @@ export const lifetime = (maxAge?: number | 'session') =>
 // #region first-save
 // A new id's first save is kept briefly: a client that never sends its cookie back (pitfall 5).
 export const NEW_SESSION_LIFETIME = 15 * 60 * 1000;
-
 export const firstLifetime = (maxAge?: number | 'session') =>
   Math.min(NEW_SESSION_LIFETIME, lifetime(maxAge));
 

@@ -1,6 +1,7 @@
-// A real browser for the tests that need one: Chromium driven by playwright-core.
-// Playwright's own browser download is not used; point CHROMIUM_PATH at any Chromium
-// or Chrome, or install Debian's (apt-get install chromium).
+// A real browser for the steps' tests that need one (@course/platform/testing/browser):
+// Chromium driven by playwright-core. Playwright's own browser download is not used;
+// point CHROMIUM_PATH at any Chromium or Chrome, or install Debian's (apt-get install
+// chromium).
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 
@@ -29,17 +30,12 @@ const executablePath = candidates.find((path) => path && existsSync(path));
 let launched: Promise<Browser> | undefined;
 const LAUNCH_TIMEOUT = 20_000; // ms: Chromium starts in 1-3 s, even on a busy machine
 
-// Call from a mocha `before` hook. Without a browser (or with SKIP_BROWSER=1, for a
-// quick run) the suite is skipped and reported as pending, unless REQUIRE_BROWSER is
-// set, as CI does: then a missing browser fails. Every suite shares one browser, and
-// gets a context of its own from it (its own cookies): starting Chromium takes a while.
-export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
-  if (!executablePath || (on('SKIP_BROWSER') && !on('REQUIRE_BROWSER'))) {
-    if (on('REQUIRE_BROWSER')) {
-      throw new Error('REQUIRE_BROWSER is set but no Chromium was found; set CHROMIUM_PATH');
-    }
-    context.skip();
-  }
+// Without a browser (or with SKIP_BROWSER=1, for a quick run) the browser tests are
+// skipped, unless REQUIRE_BROWSER is set, as CI does: then a missing browser fails.
+const wanted = () => !!executablePath && (!on('SKIP_BROWSER') || on('REQUIRE_BROWSER'));
+
+// Every suite shares one browser, started once: starting Chromium takes a while.
+function launch() {
   // Imported only when needed: loading playwright-core takes most of a second.
   launched ??= import('playwright-core').then(({ chromium }) =>
     chromium.launch({
@@ -58,7 +54,29 @@ export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
       ],
     }),
   );
+  // A failed launch is reported by the suites that wait for it, not as unhandled.
+  launched.catch(() => {});
   return launched;
+}
+
+// Call at the top of a test file that uses the browser: Chromium then starts as mocha
+// loads the files, and boots while the other files' tests run, instead of in the
+// browser suite's `before` hook. Does nothing when the browser tests will not run.
+export function startBrowser() {
+  if (wanted()) void launch();
+}
+
+// Call from a mocha `before` hook: the shared browser, once it has started. Without one,
+// the suite is skipped and reported as pending, or fails with REQUIRE_BROWSER (above).
+// Each suite gets a context of its own from it (its own cookies).
+export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
+  if (!wanted()) {
+    if (on('REQUIRE_BROWSER')) {
+      throw new Error('REQUIRE_BROWSER is set but no Chromium was found; set CHROMIUM_PATH');
+    }
+    context.skip();
+  }
+  return launch();
 }
 
 // A mocha root hook (this file is in .mocharc.json's "require"): the shared browser
