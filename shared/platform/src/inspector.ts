@@ -49,7 +49,7 @@ export function inspectSession(
   { cookie, store, secrets = [] }: SessionHome,
 ): void {
   const session = (ctx as { session?: KoaSessionLike | null }).session;
-  if (!session) return;
+  if (!session || !(ctx.state as WithReports)[REPORTS]) return; // nothing to do when it is off
   const bytes = cookieBytes(ctx, cookie);
   const where =
     store && session.externalKey
@@ -112,10 +112,7 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]
 export const MAX_VALUE = 80;
 export function shortValue(value: unknown): string {
   if (value === undefined) return '(none)';
-  const text =
-    typeof value === 'string'
-      ? JSON.stringify(value)
-      : (JSON.stringify(value) ?? String(value));
+  const text = JSON.stringify(value) ?? String(value); // (a function has no JSON)
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }
 

@@ -4,6 +4,7 @@ import request from 'supertest';
 import {
   cookieBytes,
   idPrefix,
+  inspect,
   inspectSession,
   lastsFor,
   MAX_VALUE,
@@ -30,12 +31,14 @@ describe('stateInspector, in development', () => {
     const res = await page('development', '/state').expect(200);
     const panelAt = res.text.indexOf('<details class="state-inspector" open>');
     expect(panelAt).to.be.greaterThan(res.text.indexOf('<h1>State</h1>'));
+    const headings = [...res.text.matchAll(/<th scope="col">(.*?)<\/th>/g)].map(([, h]) => h);
+    expect(headings).to.deep.equal(['What', 'Value', 'Where it lives', 'Shared by', 'Lasts']);
     expect(res.text.indexOf('</body>')).to.be.greaterThan(panelAt);
     expect(rows(res.text)).to.deep.equal([
       [
         'ctx.session.items',
         '[&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;]',
-        'the cookie &lt;tutorial.session&gt;',
+        'the cookie &lt;tutorial.session&gt; &amp; its &#39;sig&#39;',
         'this visitor',
         'a day',
       ],
@@ -57,6 +60,11 @@ describe('stateInspector, in development', () => {
     expect(rows(res.text)).to.deep.equal([]);
   });
 
+  it('serves its stylesheet to GET and HEAD only', async () => {
+    await app('development').head('/static/state-inspector.css').expect(200);
+    await app('development').post('/static/state-inspector.css').expect(405);
+  });
+
   it('serves its own stylesheet (the Content-Security-Policy allows no inline style)', async () => {
     const home = await page('development', '/').expect(200);
     expect(home.text).to.contain('<link rel="stylesheet" href="/static/state-inspector.css">');
@@ -70,6 +78,7 @@ describe('stateInspector, in development', () => {
     expect(res.headers['content-type']).to.equal('text/html; charset=utf-8');
     expect(res.headers.vary).to.equal('Accept');
     expect(res.text).to.contain('<pre class="state-page">Count: 1 &lt;b&gt;\n</pre>');
+    expect(res.text).to.contain('<title>/text</title>');
     expect(rows(res.text)).to.deep.equal([
       ['count', '1', 'a variable in this process &lt;pid&gt;', 'every visitor', 'a restart'],
     ]);
@@ -145,7 +154,7 @@ describe('stateInspector, in development', () => {
     koa.use(stateInspector('development'));
     koa.use((ctx) => {
       ctx.type = 'html';
-      ctx.body = ctx.path === '/two' ? '<p>a</body>b</body>' : '<p>no body tag</p>';
+      ctx.body = ctx.path === '/two' ? '<p>a</body>b b</body>' : '<p>no body tag</p>';
     });
     const server = request(koa.callback());
     const two = (await server.get('/two').set('Accept', BROWSER)).text;
@@ -154,6 +163,36 @@ describe('stateInspector, in development', () => {
     const none = (await server.get('/none').set('Accept', BROWSER)).text;
     expect(none.startsWith('<p>no body tag</p>')).to.equal(true);
     expect(none.endsWith('</details>\n')).to.equal(true);
+  });
+
+  it('shows the cookie as the home of a session a store has not named yet, and secrets whole when not text', async () => {
+    const koa = new Koa();
+    koa.use(stateInspector('development'));
+    koa.use((ctx) => {
+      const saved = { note: 'a long note, not a secret', csrf: 12 };
+      const session = { toJSON: () => saved, maxAge: 60_000 };
+      Object.assign(ctx, { session });
+      inspectSession(ctx, {
+        cookie: 's',
+        store: { where: () => 'a store' },
+        secrets: ['csrf'],
+      });
+      ctx.body = '<!doctype html><body><h1>Page</h1></body>';
+    });
+    const res = await request(koa.callback()).get('/').set('Accept', BROWSER).expect(200);
+    const home = [
+      'the cookie s: 0 of 4,096 bytes; signed (s.sig), not encrypted',
+      'this visitor',
+    ];
+    expect(rows(res.text)).to.deep.equal([
+      [
+        'ctx.session.note',
+        '&quot;a long note, not a secret&quot;',
+        ...home,
+        'up to 1 min after its last change',
+      ],
+      ['ctx.session.csrf', '12', ...home, 'up to 1 min after its last change'],
+    ]);
   });
 
   it('reports nothing for a request without a session', async () => {
@@ -165,6 +204,15 @@ describe('stateInspector, in development', () => {
     });
     const res = await request(koa.callback()).get('/').set('Accept', BROWSER).expect(200);
     expect(rows(res.text)).to.deep.equal([]);
+  });
+
+  it('leaves a JSON answer or a script alone, even for a browser', async () => {
+    const res = await page('development', '/data').expect(200);
+    expect(res.body).to.deep.equal({ a: '</body>' });
+    expect(res.headers.vary).to.equal(undefined);
+    const script = await page('development', '/script').expect(200);
+    expect(script.headers['content-type']).to.equal('text/javascript; charset=utf-8');
+    expect(script.text).to.equal('let page = "</body>";');
   });
 
   it('leaves what is not an HTML page as it was', async () => {
@@ -195,7 +243,8 @@ describe('the state inspector’s helpers', () => {
     const long = shortValue('x'.repeat(200));
     expect(long).to.have.length(MAX_VALUE);
     expect(long.endsWith('…')).to.equal(true);
-    expect(shortValue('x'.repeat(MAX_VALUE - 2))).to.have.length(MAX_VALUE);
+    expect(shortValue('x'.repeat(MAX_VALUE - 2))).to.equal(`"${'x'.repeat(MAX_VALUE - 2)}"`);
+    expect(shortValue(() => 1)).to.equal('() => 1');
   });
 
   it('lastsFor says how long a session lasts after its last change, in the largest whole unit', () => {
@@ -204,6 +253,12 @@ describe('the state inspector’s helpers', () => {
     expect(lastsFor(1500)).to.equal('up to 1.5 s after its last change');
     expect(lastsFor('session')).to.equal('until the browser closes');
     expect(lastsFor(undefined)).to.equal('until the browser closes');
+  });
+
+  it('inspect keeps nothing, and fails not, for a ctx with no state (a unit test’s)', () => {
+    expect(() =>
+      inspect({} as never, { what: 'x', where: '', who: '', lasts: '' }),
+    ).to.not.throw();
   });
 
   it('idPrefix shows the first 8 characters of a secret only', () => {
@@ -219,9 +274,9 @@ describe('the state inspector’s helpers', () => {
     const koa = new Koa();
     koa.use((ctx) => {
       if (ctx.path === '/set') {
-        ctx.cookies.set('s', 'abcd', { signed: false });
-        ctx.cookies.set('s.sig', 'xy', { signed: false });
         ctx.cookies.set('other', 'long value', { signed: false });
+        ctx.cookies.set('s.sig', 'xy', { signed: false });
+        ctx.cookies.set('s', 'abcd', { signed: false });
       }
       ctx.body = { bytes: cookieBytes(ctx, 's') };
     });

@@ -2,8 +2,12 @@
 // Chromium driven by playwright-core. Playwright's own browser download is not used;
 // point CHROMIUM_PATH at any Chromium or Chrome, or install Debian's (apt-get install
 // chromium).
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 // An environment switch: unset, empty, `0`, `false` or `no` mean no.
 const on = (name: string) => !/^(|0|false|no)$/i.test(process.env[name]?.trim() ?? '');
@@ -78,6 +82,53 @@ export async function launchBrowser(context: Mocha.Context): Promise<Browser> {
   }
   return launch();
 }
+
+// Call in a `describe`: the shared browser (started at once, as mocha loads the file,
+// like startBrowser), with a context of the suite's own (its own cookies, cleared before
+// each test: each test is a new visitor) and the apps the suite serves, all closed after
+// the suite, whether its tests passed or failed.
+export function browserSuite() {
+  startBrowser();
+  const servers: Server[] = [];
+  const suite = {
+    context: undefined as unknown as BrowserContext,
+    // An app on a free port of 127.0.0.1: its home page's address.
+    async serve(app: Koa) {
+      const server = app.listen(0, '127.0.0.1');
+      servers.push(server);
+      await once(server, 'listening');
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    },
+    // The bytes of cookie `name` as the browser keeps it for `url` (`name=value`; a
+    // signature is a cookie of its own, not counted).
+    async cookieBytes(url: string, name: string) {
+      const cookie = (await suite.context.cookies(url)).find((c) => c.name === name);
+      return cookie ? Buffer.byteLength(`${cookie.name}=${cookie.value}`) : 0;
+    },
+  };
+  before(async function () {
+    suite.context = await (await launchBrowser(this)).newContext();
+  });
+  beforeEach(() => suite.context?.clearCookies());
+  after(async () => {
+    await suite.context?.close();
+    for (const server of servers) server.close();
+  });
+  return suite;
+}
+
+// The state inspector's rows as the page shows them: what → [value, where, who, lasts].
+export async function panelRowsOn(page: Page) {
+  const rows = new Map<string, string[]>();
+  for (const row of await page.locator('.state-inspector tbody tr').all()) {
+    const [what, ...rest] = await row.locator('th, td').allTextContents();
+    rows.set(what, rest);
+  }
+  return rows;
+}
+
+export const hasPanelOn = async (page: Page) =>
+  (await page.locator('.state-inspector').count()) > 0;
 
 // A mocha root hook (this file is in .mocharc.json's "require"): the shared browser
 // closes once, when the whole run is over. A launch still under way is waited for (at

@@ -116,6 +116,16 @@ function kill(child: ChildProcess) {
   }
 }
 
+// Ends one server and, with WORKERS, its workers (its process group), and no other: the
+// other test files' servers may still be serving. For the `after` hook of a suite that
+// started its own; cleanUp() ends every server still running anyway.
+type Started = { child: ChildProcess; exited: Promise<unknown> };
+export async function stopServer({ child, exited }: Started) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  kill(child);
+  await exited;
+}
+
 // Should this process end without running the `after` hook (mocha stopped by an error
 // outside any test), no server outlives it.
 process.on('exit', () => running.forEach(kill));

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { hasPanel, panelRows } from '@course/platform/testing/panel';
+import { asBrowser, hasPanel, panelHtml, panelRows } from '@course/platform/testing/panel';
+import { inSignedCookie, sessionRows } from '@course/platform/testing/panel';
 import { createApp } from '../src/app.ts';
 import { addItem, csrfFrom } from './helpers/forms.ts';
 
@@ -8,43 +9,28 @@ import { addItem, csrfFrom } from './helpers/forms.ts';
 // step keeps (the count, the cart and the CSRF token in the visitor's session cookie, the
 // flash messages until shown); elsewhere there is no panel.
 const app = (env: string) => createApp({ env, keys: ['test key'] }).callback();
-const cookieBytes = (res: request.Response) =>
-  ([] as string[])
-    .concat(res.headers['set-cookie'])
-    .map((header) => header.split(';')[0])
-    .filter((pair) => pair.startsWith('tutorial.session='))
-    .reduce((sum, pair) => sum + pair.length, 0);
 
 describe('the state inspector', () => {
   it('shows the flash message a page used up, and the session’s values in its cookie', async () => {
     const visitor = request.agent(app('development'));
     await addItem(visitor, '<b>tea</b>');
-    const res = await visitor.get('/').set('Accept', 'text/html').expect(200);
+    const res = await asBrowser(visitor).expect(200);
     const token = csrfFrom(res);
-    const where = `the cookie tutorial.session: ${cookieBytes(res)} of 4,096 bytes; signed (tutorial.session.sig), not encrypted`;
-    const session = [where, 'this visitor', 'up to 24 h after its last change'];
+    const flash = { error: [], info: ['Added “<b>tea</b>” to your cart.'] };
     expect(panelRows(res.text)).to.deep.equal([
-      [
-        'flash',
-        '{"error":[],"info":["Added “<b>tea</b>” to your cart."]}',
-        'the session',
-        'this visitor',
-        'until shown once',
-      ],
-      ['ctx.session.counter', '2', ...session],
-      ['ctx.session.csrf', `"${token.slice(0, 8)}…"`, ...session],
-      ['ctx.session.items', '["<b>tea</b>"]', ...session],
+      ['flash', JSON.stringify(flash), 'the session', 'this visitor', 'until shown once'],
+      ...sessionRows(
+        { counter: 2, csrf: `${token.slice(0, 8)}…`, items: ['<b>tea</b>'] },
+        inSignedCookie(res, 'tutorial.session'),
+        'up to 24 h after its last change',
+      ),
     ]);
-    const panel = res.text.slice(res.text.indexOf('<details class="state-inspector"'));
-    expect(panel).to.not.contain(token); // the token: its first 8 characters only
+    expect(panelHtml(res.text)).to.not.contain(token); // the token: its first 8 characters only
     expect(res.text).to.not.contain('<b>tea</b>'); // escaped wherever it is shown
   });
 
-  it('lists no flash row on a page with no message waiting', async () => {
-    const res = await request(app('development'))
-      .get('/')
-      .set('Accept', 'text/html')
-      .expect(200);
+  it('lists no flash row, and no cart, on a first page: the count and token only', async () => {
+    const res = await asBrowser(app('development')).expect(200);
     expect(panelRows(res.text).map(([what]) => what)).to.deep.equal([
       'ctx.session.counter',
       'ctx.session.csrf',
@@ -52,12 +38,7 @@ describe('the state inspector', () => {
   });
 
   it('is not on the page outside development', async () => {
-    for (const env of ['production', 'test']) {
-      expect(
-        hasPanel(
-          (await request(app(env)).get('/').set('Accept', 'text/html').expect(200)).text,
-        ),
-      ).to.equal(false);
-    }
+    expect(hasPanel((await asBrowser(app('production')).expect(200)).text)).to.equal(false);
+    expect(hasPanel((await asBrowser(app('test')).expect(200)).text)).to.equal(false);
   });
 });

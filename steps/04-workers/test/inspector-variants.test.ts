@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type Koa from 'koa';
 import request from 'supertest';
 import { shownPath } from '@course/platform';
+import { asBrowser, inDevelopment, panelRow } from '@course/platform/testing/panel';
 import * as memoryStore from '../pitfalls/memory-store.ts';
 import * as noticeAtStartup from '../pitfalls/notice-at-startup.ts';
 import * as visitsCounter from '../pitfalls/visits-counter.ts';
@@ -13,25 +13,6 @@ import type { Server } from './helpers/server.ts';
 
 // Each naive variant, seen in a browser as `npm run demo` serves it (no NODE_ENV, so Koa's
 // env is 'development'): its state inspector names where the naive state really lives.
-function inDevelopment(make: () => Koa) {
-  const saved = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'development';
-  try {
-    return make().callback();
-  } finally {
-    if (saved === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = saved;
-  }
-}
-// The panel's rows as text: [what, value, where, who, lasts].
-const rows = (html: string) =>
-  [...html.matchAll(/<tr><th scope="row">(.*?)<\/tr>/g)].map(([row]) =>
-    [...row.matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map(([, cell]) =>
-      cell.replace(/<\/?code>/g, ''),
-    ),
-  );
-const row = (html: string, what: string) => rows(html).find(([name]) => name === what);
-
 describe('step 04, the naive variants in the state inspector', () => {
   let folder: string;
   before(() => (folder = mkdtempSync(join(tmpdir(), 'inspector-04-'))));
@@ -45,15 +26,15 @@ describe('step 04, the naive variants in the state inspector', () => {
       /^Count: 1\nCart: \(empty\)\nSessions in this process's memory: \d+\n$/,
     );
     await request(server).get('/'); // another visitor: one more session here
-    const res = await visitor.get('/').set('Accept', 'text/html').expect(200);
+    const res = await asBrowser(visitor).expect(200);
     const stored = /Sessions in this process&#39;s memory: (\d+)/.exec(res.text)?.[1];
     expect(Number(stored)).to.be.at.least(2);
-    expect(row(res.text, 'ctx.session (counter, items)')?.slice(1)).to.deep.equal([
-      '{&quot;counter&quot;:2}',
-      `a Map in this process&#39;s memory (pid ${process.pid}): ${stored} sessions here`,
-      'this visitor, in this process only',
-      'until this process ends',
-    ]);
+    expect(panelRow(res.text, 'ctx.session (counter, items)')).to.deep.include({
+      value: '{"counter":2}',
+      where: `a Map in this process's memory (pid ${process.pid}): ${stored} sessions here`,
+      who: 'this visitor, in this process only',
+      lasts: 'until this process ends',
+    });
   });
 
   it('notice-at-startup: the notice is kept in this process’s memory, as the file was at start-up', async () => {
@@ -62,23 +43,23 @@ describe('step 04, the naive variants in the state inspector', () => {
     const server = inDevelopment(() => noticeAtStartup.createApp({ noticeFile }));
     writeFileSync(noticeFile, 'New notice');
     await request(server).get('/').expect('Notice: Old notice\n'); // curl's plain text
-    const res = await request(server).get('/').set('Accept', 'text/html').expect(200);
-    expect(row(res.text, 'notice')?.slice(1)).to.deep.equal([
-      '&quot;Old notice&quot;',
-      `this process&#39;s memory (pid ${process.pid}): ${shownPath(noticeFile)} as it was at start-up`,
-      'every visitor this process serves',
-      'until this process restarts: an edit to the file is not seen',
-    ]);
+    const res = await asBrowser(server).expect(200);
+    expect(panelRow(res.text, 'notice')).to.deep.include({
+      value: '"Old notice"',
+      where: `this process's memory (pid ${process.pid}): ${shownPath(noticeFile)} as it was at start-up`,
+      who: 'every visitor this process serves',
+      lasts: 'until this process restarts: an edit to the file is not seen',
+    });
   });
 
   it('visits-counter: the count is a variable in this process’s memory', async () => {
     const server = inDevelopment(visitsCounter.createApp);
     await request(server).get('/').expect('Visits to this site: 1\n'); // curl's plain text
-    const res = await request(server).get('/').set('Accept', 'text/html').expect(200);
-    expect(row(res.text, 'visits')?.slice(1, 3)).to.deep.equal([
-      '2',
-      `a variable in this process&#39;s memory (pid ${process.pid})`,
-    ]);
+    const res = await asBrowser(server).expect(200);
+    expect(panelRow(res.text, 'visits')).to.deep.include({
+      value: '2',
+      where: `a variable in this process's memory (pid ${process.pid})`,
+    });
   });
 
   describe('visits-counter with WORKERS=2, as `npm run demo` serves it', function () {
@@ -91,13 +72,10 @@ describe('step 04, the naive variants in the state inspector', () => {
     });
 
     it('the count is a variable in the memory of the worker that served the page', async () => {
-      const res = await request(await server.url())
-        .get('/')
-        .set('Accept', 'text/html')
-        .expect(200);
+      const res = await asBrowser(await server.url()).expect(200);
       const pid = res.headers['x-served-by'];
-      expect(row(res.text, 'visits')?.[2]).to.match(
-        new RegExp(`^a variable in this worker&#39;s memory \\(worker #\\d+, pid ${pid}\\)$`),
+      expect(panelRow(res.text, 'visits')?.where).to.match(
+        new RegExp(`^a variable in this worker's memory \\(worker #\\d+, pid ${pid}\\)$`),
       );
     });
   });

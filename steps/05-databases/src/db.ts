@@ -21,27 +21,22 @@ export const POPULAR_LIMIT = 5;
 const SHARED = { who: 'every visitor, in every worker', lasts: 'until the file is deleted' };
 
 export type Popular = { item: string; adds: number };
-export interface SiteDatabase {
-  countVisit(): number; // counts one visit, returns the new total
-  visits(): number;
-  countAdd(item: string): void;
-  popular(limit?: number): Popular[]; // most added first
-  home(table: string): { where: string; who: string; lasts: string }; // for the state inspector
-  close(): void;
-}
+// What the site shares, in the database file: openDatabase's answer.
+export type SiteDatabase = ReturnType<typeof openDatabase>;
 
 // Called once at start-up (each test opens a file of its own). openSqlite makes the file,
 // switches to WAL and migrates, or throws one line; guardCalls makes "busy" a 503.
 export function openDatabase(
   path: string,
   options: Partial<Omit<SqliteOptions, 'migrations'>> = {},
-): SiteDatabase {
+) {
   const db = openSqlite(path, {
     busyTimeout: BUSY_TIMEOUT,
     ...options,
     migrations: MIGRATIONS,
   });
   const guarded = guardCalls(db);
+  const file = shownPath(path); // as the state inspector shows it
 
   // #region statements
   // Prepared once, here, and reused by every request: SQLite parses each only once, and
@@ -52,17 +47,18 @@ export function openDatabase(
     'INSERT INTO popular (item, adds) VALUES (?, 1) ON CONFLICT (item) DO UPDATE SET adds = adds + 1',
   );
   const popular = db.prepare('SELECT item, adds FROM popular ORDER BY adds DESC, item LIMIT ?');
+  // #endregion statements
 
   // One statement each, so each is atomic: there is no read-then-write for two processes
   // to interleave (both read 41, both write 42, and a visit is lost).
   return {
+    // countVisit returns the new total; popular lists the most added first.
     countVisit: guarded(() => (countVisit.get() as { visits: number }).visits),
     visits: guarded(() => (visits.get() as { visits: number }).visits),
     countAdd: guarded((item: string) => void countAdd.run(item)),
-    popular: guarded((limit = POPULAR_LIMIT) => popular.all(limit) as Popular[]),
+    popular: guarded((limit?: number) => popular.all(limit ?? POPULAR_LIMIT) as Popular[]),
     close: guarded(() => db.close()),
     // For the state inspector: where a table's rows live, who shares them, for how long.
-    home: (table) => ({ where: `the ${table} table of ${shownPath(path)}`, ...SHARED }),
+    home: (table: string) => ({ where: `the ${table} table of ${file}`, ...SHARED }),
   };
-  // #endregion statements
 }

@@ -16,12 +16,13 @@ export async function readNotice(file: string): Promise<string> {
 // be read (a folder, a pipe, no permission) is left out and logged once, until it can.
 export function siteNotice(file: string): Middleware {
   let problem = '';
+  // For the state inspector: where the notice lives, who shares it, for how long.
+  const where = `the file ${shownPath(file)}, read again for this request`;
+  const home = { where, who: 'every visitor', lasts: 'until the file changes' };
   return async function siteNotice(ctx, next) {
     try {
       ctx.state.notice = await readNotice(file);
       problem = '';
-      const where = `the file ${shownPath(file)}, read again for this request`;
-      const home = { where, who: 'every visitor', lasts: 'until the file changes' };
       inspect(ctx, { what: 'the site notice', value: ctx.state.notice, ...home });
     } catch (error) {
       const message = `Cannot read the site notice: ${(error as Error).message}`;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import type Koa from 'koa';
 import request from 'supertest';
 import { shownPath } from '@course/platform';
+import { asBrowser, inDevelopment, panelRow } from '@course/platform/testing/panel';
 import type * as importTimeDatabase from '../pitfalls/import-time-database.ts';
 import * as memoryDatabase from '../pitfalls/memory-database.ts';
 import * as noBusyTimeout from '../pitfalls/no-busy-timeout.ts';
@@ -13,31 +13,8 @@ import { databasePath, testDatabase, testDatabaseFile } from './helpers/database
 // Each naive variant, seen in a browser as `npm run demo` serves it (no NODE_ENV, so Koa's
 // env is 'development'; a variant built on this step's app is given env: 'development'):
 // its state inspector names where the naive state really lives.
-function inDevelopment(make: () => Koa) {
-  const saved = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'development';
-  try {
-    return make().callback();
-  } finally {
-    if (saved === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = saved;
-  }
-}
 const env = 'development';
 const keys = ['test key'];
-// The panel's rows as text: [what, value, where, who, lasts].
-const rows = (html: string) =>
-  [...html.matchAll(/<tr><th scope="row">(.*?)<\/tr>/g)].map(([row]) =>
-    [...row.matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map(([, cell]) =>
-      cell.replace(/<\/?code>/g, ''),
-    ),
-  );
-const row = (html: string, what: string) => rows(html).find(([name]) => name === what);
-const inBrowser = (server: Koa | ReturnType<Koa['callback']>, path = '/') =>
-  request('callback' in server ? server.callback() : server)
-    .get(path)
-    .set('Accept', 'text/html')
-    .expect(200);
 
 describe('step 05, the naive variants in the state inspector', () => {
   it('import-time-database: one connection, opened at import, for every app in this process', async () => {
@@ -53,30 +30,32 @@ describe('step 05, the naive variants in the state inspector', () => {
       delete process.env.DATABASE_PATH;
     }
     try {
-      const res = await inBrowser(naive.createApp({ env, keys }));
-      expect(row(res.text, 'visits')?.slice(2, 4)).to.deep.equal([
-        `the site_counts table of ${shownPath(file)}, opened as this module was imported: one connection for every app in this process (pid ${process.pid})`,
-        'every app made in this process, tests included, and every visitor',
-      ]);
+      const res = await asBrowser(naive.createApp({ env, keys }).callback()).expect(200);
+      expect(panelRow(res.text, 'visits')).to.deep.include({
+        where: `the site_counts table of ${shownPath(file)}, opened as this module was imported: one connection for every app in this process (pid ${process.pid})`,
+        who: 'every app made in this process, tests included, and every visitor',
+      });
     } finally {
       naive.db.close();
     }
   });
 
   it('memory-database: the tables are in this process’s memory, one database per worker', async () => {
-    const res = await inBrowser(memoryDatabase.createApp({ env, keys, db: testDatabase() }));
-    expect(row(res.text, 'visits')?.slice(1)).to.deep.equal([
-      '1',
-      `the site_counts table of a database in this process&#39;s memory (pid ${process.pid}): each worker has its own`,
-      'the visitors this process serves, not the other workers',
-      'until this process ends',
-    ]);
+    const app = memoryDatabase.createApp({ env, keys, db: testDatabase() });
+    const res = await asBrowser(app.callback()).expect(200);
+    expect(panelRow(res.text, 'visits')).to.deep.include({
+      value: '1',
+      where: `the site_counts table of a database in this process's memory (pid ${process.pid}): each worker has its own`,
+      who: 'the visitors this process serves, not the other workers',
+      lasts: 'until this process ends',
+    });
   });
 
   it('no-busy-timeout: the tables are in the file, over a connection that never waits', async () => {
     const { db, path } = testDatabaseFile();
-    const res = await inBrowser(noBusyTimeout.createApp({ env, keys, db, databasePath: path }));
-    expect(row(res.text, 'popular')?.[2]).to.equal(
+    const app = noBusyTimeout.createApp({ env, keys, db, databasePath: path });
+    const res = await asBrowser(app.callback()).expect(200);
+    expect(panelRow(res.text, 'popular')?.where).to.equal(
       `the popular table of ${shownPath(path)}, over a connection with no busy timeout: a write while another holds the lock fails at once (a 503)`,
     );
   });
@@ -86,21 +65,21 @@ describe('step 05, the naive variants in the state inspector', () => {
     db.countAdd('tea');
     const server = inDevelopment(() => popularAtStartup.createApp({ db }));
     await request(server).post('/items?item=cake').expect('Popular with everyone: tea (1)\n'); // curl's plain text, as it was
-    const res = await inBrowser(server);
-    expect(row(res.text, 'popular')?.slice(1, 3)).to.deep.equal([
-      '[{&quot;item&quot;:&quot;tea&quot;,&quot;adds&quot;:1}]',
-      `a copy in this process&#39;s memory (pid ${process.pid}), read at start-up from ${db.home('popular').where}`,
-    ]);
+    const res = await asBrowser(server).expect(200);
+    expect(panelRow(res.text, 'popular')).to.deep.include({
+      value: '[{"item":"tea","adds":1}]',
+      where: `a copy in this process's memory (pid ${process.pid}), read at start-up from ${db.home('popular').where}`,
+    });
   });
 
   it('read-modify-write: the count is in the file, read and written back in two statements', async () => {
     const { path } = testDatabaseFile();
     const server = inDevelopment(() => readModifyWrite.createApp({ databasePath: path }));
     await request(server).get('/').expect('Visits to this site: 1\n'); // curl's plain text
-    const res = await inBrowser(server);
-    expect(row(res.text, 'visits')?.slice(1, 3)).to.deep.equal([
-      '2',
-      `the site_counts table of ${shownPath(path)}, read, then written back plus one: two statements, with an await between`,
-    ]);
+    const res = await asBrowser(server).expect(200);
+    expect(panelRow(res.text, 'visits')).to.deep.include({
+      value: '2',
+      where: `the site_counts table of ${shownPath(path)}, read, then written back plus one: two statements, with an await between`,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { guardCalls, openSqlite } from '@course/platform/sqlite';
 import { shownPath } from '@course/platform';
-import type { SqliteOptions, Statement } from '@course/platform/sqlite';
+import type { SqliteOptions } from '@course/platform/sqlite';
 import { SESSIONS_TABLE } from './stores/sqlite.ts';
 
 // The schema, one step at a time: a file records how many have run (PRAGMA user_version),
@@ -24,28 +24,22 @@ export const POPULAR_LIMIT = 5;
 const SHARED = { who: 'every visitor, in every worker', lasts: 'until the file is deleted' };
 
 export type Popular = { item: string; adds: number };
-export interface SiteDatabase {
-  countVisit(): number; // counts one visit, returns the new total
-  visits(): number;
-  countAdd(item: string): void;
-  popular(limit?: number): Popular[]; // most added first
-  home(table: string): { where: string; who: string; lasts: string }; // for the state inspector
-  prepare(sql: string): Statement; // guarded too: for src/stores/sqlite.ts's own SQL
-  close(): void;
-}
+// What the site shares, in the database file: openDatabase's answer.
+export type SiteDatabase = ReturnType<typeof openDatabase>;
 
 // Called once at start-up (each test opens a file of its own). openSqlite makes the file,
 // switches to WAL and migrates, or throws one line; guardCalls makes "busy" a 503.
 export function openDatabase(
   path: string,
   options: Partial<Omit<SqliteOptions, 'migrations'>> = {},
-): SiteDatabase {
+) {
   const db = openSqlite(path, {
     busyTimeout: BUSY_TIMEOUT,
     ...options,
     migrations: MIGRATIONS,
   });
   const guarded = guardCalls(db);
+  const file = shownPath(path); // as the state inspector shows it
 
   // Prepared once, here, and reused by every request: SQLite parses each only once, and
   // the visitor's text only ever travels as a bound parameter (?), never inside the SQL.
@@ -59,13 +53,14 @@ export function openDatabase(
   // One statement each, so each is atomic: there is no read-then-write for two processes
   // to interleave (both read 41, both write 42, and a visit is lost).
   return {
+    // countVisit returns the new total; popular lists the most added first.
     countVisit: guarded(() => (countVisit.get() as { visits: number }).visits),
     visits: guarded(() => (visits.get() as { visits: number }).visits),
     countAdd: guarded((item: string) => void countAdd.run(item)),
-    popular: guarded((limit = POPULAR_LIMIT) => popular.all(limit) as Popular[]),
-    prepare: guarded.prepare,
+    popular: guarded((limit?: number) => popular.all(limit ?? POPULAR_LIMIT) as Popular[]),
+    prepare: guarded.prepare, // guarded too: for src/stores/sqlite.ts's own SQL
     close: guarded(() => db.close()),
     // For the state inspector: where a table's rows live, who shares them, for how long.
-    home: (table) => ({ where: `the ${table} table of ${shownPath(path)}`, ...SHARED }),
+    home: (table: string) => ({ where: `the ${table} table of ${file}`, ...SHARED }),
   };
 }

@@ -1,77 +1,39 @@
-import { once } from 'node:events';
-import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connectRedis } from '@course/platform/redis';
 import type { Redis } from '@course/platform/redis';
-import { launchBrowser, startBrowser } from '@course/platform/testing/browser';
+import { browserSuite, hasPanelOn, panelRowsOn } from '@course/platform/testing/browser';
+import { stopServer } from '@course/platform/testing/processes';
 import { redisOrSkip, sharedRedis } from '@course/platform/testing/redis';
 import { createApp } from '../src/app.ts';
 import { testDatabase } from './helpers/database.ts';
 import { startServer } from './helpers/server.ts';
-import type { Server as Process } from './helpers/server.ts';
-
-// Chromium starts now, as mocha loads this file, and boots while the other files' tests run.
-startBrowser();
-
-// Ends one of this file's servers, workers included (its process group), and no other:
-// the other test files' servers may still be serving. (Should the run stop first, the
-// test helpers end every server anyway.)
-async function stop({ child, exited }: Process) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  if (process.platform === 'win32') child.kill('SIGKILL');
-  else process.kill(-child.pid!, 'SIGKILL');
-  await exited;
-}
+import type { Server } from './helpers/server.ts';
 
 // The state inspector as a learner sees it, in a real browser: the real server in
 // development, its sessions in SQLite (the default) or in a real redis-server (REDIS_URL),
-// and the app in production.
+// and the app in production. (That the panel folds is the platform's, tested once in its
+// own suite.)
 describe('the state inspector in a real browser', function () {
   this.timeout(30_000); // starting processes on a busy machine can take a while
-  let browser: Browser;
-  let context: BrowserContext;
-  let production: HttpServer;
+  const browser = browserSuite();
   let productionUrl: string;
-  let inSqlite: Process;
-  const started: Process[] = [];
+  let inSqlite: Server;
+  const started: Server[] = [];
 
-  before(async function () {
-    browser = await launchBrowser(this);
-    context = await browser.newContext();
+  before(async () => {
     inSqlite = startServer({ NODE_ENV: 'development' });
     started.push(inSqlite);
-    production = createApp({
-      env: 'production',
-      db: testDatabase(),
-      keys: ['test key'],
-    }).listen(0, '127.0.0.1');
-    await once(production, 'listening');
-    productionUrl = `http://127.0.0.1:${(production.address() as AddressInfo).port}/`;
+    const production = createApp({ env: 'production', db: testDatabase(), keys: ['test key'] });
+    productionUrl = await browser.serve(production);
   });
-  // Each test starts as a new visitor (the servers share a host, so its cookies).
-  beforeEach(() => context?.clearCookies());
-  after(async () => {
-    await context?.close();
-    production?.close();
-    await Promise.all(started.map(stop)); // even after a failure
-  });
-
-  // The panel's rows, as the page shows them: what → [value, where, shared by, lasts].
-  async function panelRows(page: Page) {
-    const rows = new Map<string, string[]>();
-    for (const row of await page.locator('.state-inspector tbody tr').all()) {
-      const [what, ...rest] = await row.locator('th, td').allTextContents();
-      rows.set(what, rest);
-    }
-    return rows;
-  }
+  // This file's servers only (even after a failure): the other files' may still be serving.
+  after(() => Promise.all(started.map(stopServer)));
 
   // A visitor adds an item named with markup: the page after the redirect, the session's
   // id (what the cookie holds), the form's token and the panel's rows and HTML.
   async function addItem(home: string) {
+    const { context } = browser;
     const page = await context.newPage();
     await page.goto(home);
     await page.getByLabel('Item').fill('<b>x</b>');
@@ -89,13 +51,13 @@ describe('the state inspector in a real browser', function () {
     // Never a secret (the id, the token), never a value's markup.
     for (const secret of [id, token]) expect(panel).not.to.contain(secret);
     expect(await page.locator('.state-inspector b').count()).to.equal(0);
-    const rows = await panelRows(page);
+    const rows = await panelRowsOn(page);
     await page.close();
     return { id, rows };
   }
 
   describe('with the sessions in Redis', () => {
-    let server: Process;
+    let server: Server;
     let client: Redis;
     before(async function () {
       redisOrSkip(this);
@@ -152,24 +114,13 @@ describe('the state inspector in a real browser', function () {
         db.close();
       }
     });
-
-    it('folds when its summary is clicked', async () => {
-      const page = await context.newPage();
-      await page.goto(await inSqlite.url());
-      const table = page.locator('.state-inspector table');
-      expect(await table.isVisible()).to.equal(true);
-      await page.locator('.state-inspector summary').click();
-      expect(await page.locator('details.state-inspector[open]').count()).to.equal(0);
-      expect(await table.isVisible()).to.equal(false);
-      await page.close();
-    });
   });
 
   it('is not on the page in production', async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await page.goto(productionUrl);
     expect(await page.locator('h1').textContent()).to.equal('Hi Home View'); // the page itself
-    expect(await page.locator('.state-inspector').count()).to.equal(0);
+    expect(await hasPanelOn(page)).to.equal(false);
     await page.close();
   });
 });

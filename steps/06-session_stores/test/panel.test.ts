@@ -7,7 +7,19 @@ import { shownPath } from '@course/platform';
 import { connectRedis } from '@course/platform/redis';
 import type { Redis } from '@course/platform/redis';
 import { redisOrSkip, sharedRedis } from '@course/platform/testing/redis';
-import { hasPanel, panelRow, panelRows } from '@course/platform/testing/panel';
+import {
+  asBrowser,
+  hasPanel,
+  panelHtml,
+  panelRow,
+  panelRows,
+} from '@course/platform/testing/panel';
+import {
+  sessionRows,
+  setCookieBytes,
+  setCookieValue,
+  stateRows,
+} from '@course/platform/testing/panel';
 import { createApp } from '../src/app.ts';
 import { redisStore } from '../src/stores/redis.ts';
 import type { SessionStore } from '../src/stores/store.ts';
@@ -29,73 +41,47 @@ const app = (env: string, sessionStore?: SessionStore) => {
   const options = { env, keys: ['test key'], noticeFile, db: opened.db, sessionStore };
   return createApp(options).callback();
 };
-const idCookieBytes = (res: request.Response) =>
-  ([] as string[])
-    .concat(res.headers['set-cookie'] ?? [])
-    .map((header) => header.split(';')[0])
-    .filter((pair) => pair.startsWith('tutorial.session='))
-    .reduce((sum, pair) => sum + pair.length, 0);
-const idIn = (res: request.Response) =>
-  /tutorial\.session=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1] ?? '';
+// The session's id, as its cookie holds it, and that cookie's size.
+const idIn = (res: request.Response) => setCookieValue(res, 'tutorial.session');
+const idCookieBytes = (res: request.Response) => setCookieBytes(res, 'tutorial.session');
 
 describe('the state inspector, with sessions in SQLite', () => {
   it('shows each value of the session in its row, the cart in its rows, and what is shared', async () => {
     const visitor = request.agent(app('development'));
     await addItem(visitor, '<b>tea</b>');
-    const res = await visitor.get('/').set('Accept', 'text/html').expect(200);
+    const res = await asBrowser(visitor).expect(200);
     const id = idIn(res).slice(0, 8);
     const token = csrfFrom(res);
-    const notice = '"Closed <i>Monday</i>"';
+    const notice = 'Closed <i>Monday</i>';
+    const fromFile = `the file ${shownPath(noticeFile)}, read again for this request`;
+    const cartRows = `the cart_items rows of ${id}…, in SQLite`;
     const table = (name: string) => [
       `the ${name} table of ${shownPath(path)}`,
       'every visitor, in every worker',
       'until the file is deleted',
     ];
+    const flash = { error: [], info: ['Added “<b>tea</b>” to your cart.'] };
     const where = `the sessions row of ${id}…, in SQLite; its id in the cookie tutorial.session (${idCookieBytes(res)} bytes)`;
-    const session = [where, 'this visitor', 'up to 24 h after its last change'];
-    const state = ['ctx.state, an object Koa makes for each request', 'this request only'];
     expect(panelRows(res.text)).to.deep.equal([
-      [
-        'the site notice',
-        notice,
-        `the file ${shownPath(noticeFile)}, read again for this request`,
-        'every visitor',
-        'until the file changes',
-      ],
-      [
-        'cart',
-        '["<b>tea</b>"]',
-        `the cart_items rows of ${id}…, in SQLite`,
-        'this visitor',
-        'as its session',
-      ],
+      ['the site notice', `"${notice}"`, fromFile, 'every visitor', 'until the file changes'],
+      ['cart', '["<b>tea</b>"]', cartRows, 'this visitor', 'as its session'],
       ['popular', '[{"item":"<b>tea</b>","adds":1}]', ...table('popular')],
       ['visits', '2', ...table('site_counts')],
-      [
-        'flash',
-        '{"error":[],"info":["Added “<b>tea</b>” to your cart."]}',
-        'the session',
-        'this visitor',
-        'until shown once',
-      ],
-      ['ctx.session.counter', '2', ...session],
-      ['ctx.session.csrf', `"${token.slice(0, 8)}…"`, ...session],
-      ['ctx.state.servedBy', `${process.pid}`, ...state, 'until this response is sent'],
-      ['ctx.state.notice', notice, ...state, 'until this response is sent'],
+      ['flash', JSON.stringify(flash), 'the session', 'this visitor', 'until shown once'],
+      ...sessionRows(
+        { counter: 2, csrf: `${token.slice(0, 8)}…` },
+        where,
+        'up to 24 h after its last change',
+      ),
+      ...stateRows({ servedBy: process.pid, notice }),
     ]);
-    const panel = res.text.slice(res.text.indexOf('<details class="state-inspector"'));
-    expect(panel).to.not.contain(token); // the token: its first 8 characters only
+    expect(panelHtml(res.text)).to.not.contain(token); // the token: its first 8 characters only
     expect(res.text).to.not.contain(idIn(res)); // the id: its first 8 characters only
   });
 
   it('is not on the page outside development', async () => {
-    for (const env of ['production', 'test']) {
-      expect(
-        hasPanel(
-          (await request(app(env)).get('/').set('Accept', 'text/html').expect(200)).text,
-        ),
-      ).to.equal(false);
-    }
+    expect(hasPanel((await asBrowser(app('production')).expect(200)).text)).to.equal(false);
+    expect(hasPanel((await asBrowser(app('test')).expect(200)).text)).to.equal(false);
   });
 });
 
@@ -111,7 +97,7 @@ describe('the state inspector, with sessions in Redis', function () {
   it('shows the session in its Redis key, with a TTL, and the cart in its Redis list', async () => {
     const visitor = request.agent(app('development', redisStore(client)));
     await addItem(visitor, 'tea');
-    const res = await visitor.get('/').set('Accept', 'text/html').expect(200);
+    const res = await asBrowser(visitor).expect(200);
     const id = idIn(res).slice(0, 8);
     expect(panelRow(res.text, 'ctx.session.counter')?.where).to.equal(
       `the Redis key session:${id}…, with a TTL; its id in the cookie tutorial.session (${idCookieBytes(res)} bytes)`,

@@ -38,8 +38,11 @@ export function redisStore(
   const cartKey = (id: string) => `${prefix}${id}:cart`;
   const [none, empty] = [() => undefined, () => []];
   return {
-    where: (id, what) =>
-      `the Redis ${what ? 'list' : 'key'} ${prefix}${idPrefix(id)}${what ? ':cart' : ''}, with a TTL`,
+    // For the state inspector: the session's key, or its cart's list, by the id's start.
+    where: (id, what) => {
+      const key = what ? `list ${cartKey(idPrefix(id))}` : `key ${prefix}${idPrefix(id)}`;
+      return `the Redis ${key}, with a TTL`;
+    },
     get: (id) => call(async () => parse(await client.get(prefix + id)), none),
     // The cart gets its session's lifetime; a session destroyed meanwhile stays so.
     set: (id, session, maxAge) =>
