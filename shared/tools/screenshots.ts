@@ -82,10 +82,10 @@ async function shoot(browser: Browser, shot: Shot, url: string) {
     const page = await context.newPage();
     await page.goto(url);
     await page.getByLabel('Item').fill('Earl Grey');
-    await Promise.all([
-      page.waitForURL(url),
-      page.getByRole('button', { name: 'Add' }).click(),
-    ]);
+    await page.getByRole('button', { name: 'Add' }).click();
+    // The redirect's page (the same URL): its message is there, then all of it has loaded.
+    await page.getByRole('status').waitFor();
+    await page.waitForLoadState('load');
     await page.locator('.state-inspector').waitFor();
     const folder = join(root, 'steps', shot.step, 'images');
     mkdirSync(folder, { recursive: true });

@@ -41,10 +41,10 @@ describe('the cart in a real browser', function () {
     const page = await newPage();
     await page.goto(home);
     await page.getByLabel('Item').fill('Earl Grey <b>tea</b>');
-    await Promise.all([
-      page.waitForURL(home),
-      page.getByRole('button', { name: 'Add' }).click(),
-    ]);
+    await page.getByRole('button', { name: 'Add' }).click();
+    // The redirect's page (the same URL): its message is there, then all of it has loaded.
+    await page.getByRole('status').waitFor();
+    await page.waitForLoadState('load');
 
     expect(await page.locator('h1').textContent()).to.equal('Hi Home View'); // the redirect's page
     expect(await page.getByRole('status').textContent({ timeout: 2000 })).to.equal(
@@ -65,10 +65,10 @@ describe('the cart in a real browser', function () {
     const page = await newPage();
     await page.goto(home);
     await page.getByLabel('Item').fill('   '); // spaces pass the browser's `required`
-    await Promise.all([
-      page.waitForURL(home),
-      page.getByRole('button', { name: 'Add' }).click(),
-    ]);
+    await page.getByRole('button', { name: 'Add' }).click();
+    // The redirect's page (the same URL): its message is there, then all of it has loaded.
+    await page.getByRole('alert').waitFor();
+    await page.waitForLoadState('load');
     expect(await page.getByRole('alert').textContent({ timeout: 2000 })).to.equal(
       'Enter an item to add.',
     );

@@ -17,10 +17,10 @@ describe('the state inspector in a real browser', function () {
     await page.goto(development);
     const token = await page.locator('input[name="_csrf"]').inputValue();
     await page.getByLabel('Item').fill('<b>x</b>');
-    await Promise.all([
-      page.waitForURL(development),
-      page.getByRole('button', { name: 'Add' }).click(),
-    ]);
+    await page.getByRole('button', { name: 'Add' }).click();
+    // The redirect's page (the same URL): its message is there, then all of it has loaded.
+    await page.getByRole('status').waitFor();
+    await page.waitForLoadState('load');
 
     const rows = await panelRowsOn(page);
     const message = 'Added “<b>x</b>” to your cart.';
