@@ -2,59 +2,28 @@
 // steps 05 and 06 open their database with, here on a small database of the same kind.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, chmodSync, constants, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DatabaseUnavailable, STILL_BUSY_TIMEOUT } from '../src/sqlite.ts';
 import { MIGRATIONS, openCounter } from './helpers/counter.ts';
 import type { Counter } from './helpers/counter.ts';
+import { databaseFolderPerTest } from '../testing/sqlite.ts';
 
-// Every test gets a folder of its own under the system's temporary folder, removed after
-// the test whether it passed or not. Connections are closed first, so nothing is left open.
 const COUNTER_MODULE = new URL('./helpers/counter.ts', import.meta.url).href;
+// Every test gets a database folder of its own, removed after it (connections closed first).
 let dir: string;
 let file: string;
-let opened: { close(): void }[];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'db-test-'));
-  file = join(dir, 'site.db');
-  opened = [];
+const { opened, keep } = databaseFolderPerTest((folder) => {
+  dir = folder;
+  file = join(folder, 'site.db');
 });
 
-afterEach(() => {
-  for (const db of opened) {
-    try {
-      db.close();
-    } catch {
-      // already closed by the test
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function open(options?: { busyTimeout?: number }): Counter {
-  const db = openCounter(file, options);
-  opened.push(db);
-  return db;
-}
-
-// A plain connection of our own, to look inside the file or to hold its lock.
-function connect(): DatabaseSync {
-  const db = new DatabaseSync(file);
-  opened.push(db);
-  return db;
-}
+// A connection as the code under test opens one, and a plain one of our own (to look
+// inside the file or to hold its lock): both closed after the test.
+const open = (options?: { busyTimeout?: number }): Counter => keep(openCounter(file, options));
+const connect = () => keep(new DatabaseSync(file));
 
 function writable(path: string): boolean {
   try {

@@ -1,50 +1,27 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DatabaseUnavailable } from '@course/platform/sqlite';
+import { databaseFolderPerTest } from '@course/platform/testing/sqlite';
 import { MIGRATIONS, openDatabase } from '../src/db.ts';
 import type { SiteDatabase } from '../src/db.ts';
 
 // The step's database: its schema, its statements, and what the lesson says of WAL and
 // the busy timeout. How the file is opened, migrated, watched and guarded is the
 // platform's (openSqlite), tested in shared/platform/test/sqlite.test.ts.
-// Every test gets a folder of its own under the system's temporary folder, removed after
-// the test whether it passed or not. Connections are closed first, so nothing is left open.
+// Every test gets a database folder of its own, removed after it (connections closed first).
 let dir: string;
 let file: string;
-let opened: { close(): void }[];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'db-test-'));
-  file = join(dir, 'site.db');
-  opened = [];
+const { keep } = databaseFolderPerTest((folder) => {
+  dir = folder;
+  file = join(folder, 'site.db');
 });
 
-afterEach(() => {
-  for (const db of opened) {
-    try {
-      db.close();
-    } catch {
-      // already closed by the test
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function open(options?: { busyTimeout?: number }): SiteDatabase {
-  const db = openDatabase(file, options);
-  opened.push(db);
-  return db;
-}
-
-// A plain connection of our own, to look inside the file or to hold its lock.
-function connect(): DatabaseSync {
-  const db = new DatabaseSync(file);
-  opened.push(db);
-  return db;
-}
+// A connection as the code under test opens one, and a plain one of our own (to look
+// inside the file or to hold its lock): both closed after the test.
+const open = (options?: { busyTimeout?: number }): SiteDatabase =>
+  keep(openDatabase(file, options));
+const connect = () => keep(new DatabaseSync(file));
 
 const pragma = (name: string) => Object.values(connect().prepare(`PRAGMA ${name}`).get()!)[0];
 
