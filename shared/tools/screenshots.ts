@@ -6,8 +6,8 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { executablePath, launch } from '@course/platform/testing/browser';
 import { cleanUp, startProcess } from '@course/platform/testing/processes';
 import { startRedis, stopAllRedis } from '@course/platform/testing/redis';
 
@@ -27,15 +27,6 @@ const shots: Shot[] = [
 ];
 
 // The browser the tests use: CHROMIUM_PATH, or a Chromium or Chrome where it usually is.
-const executablePath = [
-  process.env.CHROMIUM_PATH,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
-  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
-].find((path) => path && existsSync(path));
 if (!executablePath) {
   console.error('No Chromium found: install one, or set CHROMIUM_PATH');
   process.exit(1);
@@ -45,6 +36,8 @@ if (!executablePath) {
 // notice.txt), so that the panel shows the paths a reader sees, and the step's own
 // database is left alone.
 const scratch = mkdtempSync(join(tmpdir(), 'screenshots-'));
+// Removed however the run ends (Ctrl-C included: the test helpers then exit the process).
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 async function start({ step, env = {}, redis }: Shot) {
   const stepDir = join(root, 'steps', step);
@@ -101,10 +94,7 @@ let browser: Browser | undefined;
 try {
   // The servers boot side by side, and while the browser starts.
   const urls = Promise.all(shots.map(start));
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launch(); // the tests' own launch: headless, and within a time limit
   const ready = await urls;
   for (const [i, shot] of shots.entries()) await shoot(browser, shot, ready[i]);
 } finally {

@@ -29,7 +29,8 @@ const candidates = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
   'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
 ];
-const executablePath = candidates.find((path) => path && existsSync(path));
+// The browser found (also for shared/tools/screenshots.ts), or undefined.
+export const executablePath = candidates.find((path) => path && existsSync(path));
 
 let launched: Promise<Browser> | undefined;
 const LAUNCH_TIMEOUT = 20_000; // ms: Chromium starts in 1-3 s, even on a busy machine
@@ -39,7 +40,7 @@ const LAUNCH_TIMEOUT = 20_000; // ms: Chromium starts in 1-3 s, even on a busy m
 const wanted = () => !!executablePath && (!on('SKIP_BROWSER') || on('REQUIRE_BROWSER'));
 
 // Every suite shares one browser, started once: starting Chromium takes a while.
-function launch() {
+export function launch(): Promise<Browser> {
   // Imported only when needed: loading playwright-core takes most of a second.
   launched ??= import('playwright-core').then(({ chromium }) =>
     chromium.launch({
