@@ -40,7 +40,11 @@ const pragma = (name: string) => Object.values(connect().prepare(`PRAGMA ${name}
 // the promise settles when the process ends, with everything it printed.
 function runNode(code: string, onLine: (line: string) => void = () => {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code]);
+    // Ended after 9 s (the tests wait 10): a stuck child fails with what it printed, and
+    // is not left behind.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      timeout: 9000,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -50,7 +54,9 @@ function runNode(code: string, onLine: (line: string) => void = () => {}): Promi
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (status) =>
-      status === 0 ? resolve(stdout) : reject(new Error(`child exited ${status}: ${stderr}`)),
+      status === 0
+        ? resolve(stdout)
+        : reject(new Error(`child exited ${status ?? child.signalCode}: ${stdout}${stderr}`)),
     );
   });
 }
