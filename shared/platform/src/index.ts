@@ -39,6 +39,7 @@ export type { Render } from './render.ts';
 export { FORM_LIMIT_BYTES, parseForm } from './forms.ts';
 export { requireHttps } from './https.ts';
 export { staticFiles } from './static.ts';
+export { every, storedObject } from './stores.ts';
 export {
   cookieBytes,
   lastsFor,

@@ -41,9 +41,8 @@ export function createApp(options: AppOptions): Koa {
   const { db, keys, secureCookies = false, views = VIEWS_DIR, noticeFile } = options;
   const app = new Koa({ env: options.env, proxy: options.trustProxy });
   app.keys = signingKeys(requireKeys(keys)); // checked now; signed as Koa's default signs
-  if (typeof db?.countVisit !== 'function') {
+  if (typeof db?.countVisit !== 'function')
     throw new TypeError('createApp: options.db must be an open database, from openDatabase()');
-  }
   app.on('error', errorLog()); // one line per failure, instead of Koa's stack per visitor
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();

@@ -26,15 +26,9 @@ export type SiteDatabase = ReturnType<typeof openDatabase>;
 
 // Called once at start-up (each test opens a file of its own). openSqlite makes the file,
 // switches to WAL and migrates, or throws one line; guardCalls makes "busy" a 503.
-export function openDatabase(
-  path: string,
-  options: Partial<Omit<SqliteOptions, 'migrations'>> = {},
-) {
-  const db = openSqlite(path, {
-    busyTimeout: BUSY_TIMEOUT,
-    ...options,
-    migrations: MIGRATIONS,
-  });
+export function openDatabase(path: string, options: Partial<SqliteOptions> = {}) {
+  const settings = { busyTimeout: BUSY_TIMEOUT, ...options, migrations: MIGRATIONS };
+  const db = openSqlite(path, settings);
   const guarded = guardCalls(db);
   const file = shownPath(path); // as the state inspector shows it
 

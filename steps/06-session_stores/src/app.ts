@@ -44,14 +44,12 @@ export function createApp(options: AppOptions): Koa {
   const { db, keys, secureCookies = false, views = VIEWS_DIR, noticeFile } = options;
   const app = new Koa({ env: options.env, proxy: options.trustProxy });
   app.keys = signingKeys(requireKeys(keys)); // checked now; signed as Koa's default signs
-  if (typeof db?.countVisit !== 'function') {
+  if (typeof db?.countVisit !== 'function')
     throw new TypeError('createApp: options.db must be an open database, from openDatabase()');
-  }
   app.on('error', errorLog()); // one line per failure, instead of Koa's stack per visitor
   const render = createRenderer({ cache: app.env !== 'development', views });
   const router = new Router();
 
-  // Sessions, and the carts beside them, live in the store: by default, a table in `db`.
   const store = options.sessionStore ?? sqliteStore(db);
   // A new TutorialViews for every request, created with that request's ctx and the
   // app's database and session store.

@@ -14,8 +14,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE popular (item TEXT PRIMARY KEY, adds INTEGER NOT NULL);`,
   // The popular list in its order: a page reads the few rows it shows, not a sorted table.
   `CREATE INDEX popular_by_adds ON popular (adds DESC, item);`,
-  // Step 06: the sessions, kept on the server (src/stores/sqlite.ts), and their carts.
-  SESSIONS_TABLE,
+  SESSIONS_TABLE, // step 06: the sessions, kept on the server, and their carts
 ];
 
 // How long a connection waits for another's write lock (ms); the popular list's length.
@@ -29,15 +28,9 @@ export type SiteDatabase = ReturnType<typeof openDatabase>;
 
 // Called once at start-up (each test opens a file of its own). openSqlite makes the file,
 // switches to WAL and migrates, or throws one line; guardCalls makes "busy" a 503.
-export function openDatabase(
-  path: string,
-  options: Partial<Omit<SqliteOptions, 'migrations'>> = {},
-) {
-  const db = openSqlite(path, {
-    busyTimeout: BUSY_TIMEOUT,
-    ...options,
-    migrations: MIGRATIONS,
-  });
+export function openDatabase(path: string, options: Partial<SqliteOptions> = {}) {
+  const settings = { busyTimeout: BUSY_TIMEOUT, ...options, migrations: MIGRATIONS };
+  const db = openSqlite(path, settings);
   const guarded = guardCalls(db);
   const file = shownPath(path); // as the state inspector shows it
 

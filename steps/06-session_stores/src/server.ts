@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { manageWorkers, orStop, serve, shownPath } from '@course/platform';
+import { every, manageWorkers, orStop, serve, shownPath } from '@course/platform';
 import { connectRedis, withoutCredentials } from '@course/platform/redis';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -30,34 +30,23 @@ const PRUNE_EVERY = 10 * 60 * 1000;
 async function storeFor({ redisUrl }: Config, db: SiteDatabase) {
   if (redisUrl) return redisStore(await orStop(() => connectRedis(redisUrl)));
   const store = sqliteStore(db);
-  const prune = () => {
-    try {
-      store.prune();
-    } catch (error) {
-      console.error(`Could not remove expired sessions: ${(error as Error).message}`);
-    }
-  };
-  setInterval(prune, PRUNE_EVERY).unref(); // a timer that does not keep the process running
+  every(PRUNE_EVERY, () => store.prune(), 'Could not remove expired sessions');
   return store;
 }
 
 // Said at start-up: a mistyped REDIS_URL would leave the sessions quietly in SQLite.
-const whereSessionsAre = ({ redisUrl, databasePath }: Config) =>
-  redisUrl
-    ? `Sessions in Redis at ${withoutCredentials(redisUrl)}`
-    : `Sessions in SQLite at ${shownPath(databasePath)}`;
+const sessionsAt = settings.redisUrl
+  ? `Redis at ${withoutCredentials(settings.redisUrl)}`
+  : `SQLite at ${shownPath(settings.databasePath)}`;
 // #endregion store
 
-// Serves on PORT, and on Ctrl-C or SIGTERM finishes the requests in flight. With WORKERS
-// above 1, this process is the primary, which only starts and watches the workers: each
-// runs this file again, builds its own app, with its own memory, and serves on the shared
-// port. What they share is in the database file and the session store.
-if (settings.workers > 1 && cluster.isPrimary) {
-  cluster.once('listening', () => console.log(whereSessionsAre(settings)));
-  manageWorkers(settings);
-} else {
+// Serves on PORT; Ctrl-C or SIGTERM finishes the requests in flight. With WORKERS above 1,
+// this process is the primary, which only starts and watches the workers: each runs this
+// file again, with its own app and memory. They share the database file and session store.
+if (settings.workers > 1 && cluster.isPrimary) manageWorkers(settings);
+else {
   const db = await open(settings.databasePath);
   const sessionStore = await storeFor(settings, db); // or, unreachable, no start at all
-  if (cluster.isPrimary) console.log(whereSessionsAre(settings));
+  if ((cluster.worker?.id ?? 1) === 1) console.log(`Sessions in ${sessionsAt}`); // once
   serve(createApp({ ...settings, db, sessionStore }), settings);
 }

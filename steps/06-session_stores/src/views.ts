@@ -6,6 +6,9 @@ import type { SiteDatabase } from './db.ts';
 import { flash, popFlash } from './flash.ts';
 import type { SessionStore } from './stores/store.ts';
 
+// For the state inspector: the cart, who shares it and how long it lasts.
+const CART = { what: 'cart', who: 'this visitor', lasts: 'as its session' };
+
 // Pyramid's view class, rebuilt for Koa. The app makes a new one for every request,
 // so whatever it holds belongs to that request alone. The database and the session
 // store are the app's, passed in, never imported: each app (each test) has its own.
@@ -59,12 +62,7 @@ export class TutorialViews {
   async home() {
     const id = this.session.externalKey;
     const [items, popular] = [await this.store.cart(id), this.db.popular()]; // read each time
-    const cart = {
-      where: this.store.where(id, 'cart'),
-      who: 'this visitor',
-      lasts: 'as its session',
-    };
-    inspect(this.ctx, { what: 'cart', value: items, ...cart });
+    inspect(this.ctx, { ...CART, value: items, where: this.store.where(id, 'cart') });
     inspect(this.ctx, { what: 'popular', value: popular, ...this.db.home('popular') });
     return { name: 'Home View', items, maxItemLength: MAX_ITEM_LENGTH, popular };
   }

@@ -1,7 +1,7 @@
-import { idPrefix } from '@course/platform';
+import { idPrefix, storedObject } from '@course/platform';
 import { withDeadline } from '@course/platform/redis';
 import type { Redis } from '@course/platform/redis';
-import { firstLifetime, lifetime, parse, REVOKED_LIFETIME } from './store.ts';
+import { firstLifetime, lifetime, REVOKED_LIFETIME } from './store.ts';
 import type { SessionStore } from './store.ts';
 
 // #region redis-store
@@ -43,7 +43,7 @@ export function redisStore(
       const key = what ? `list ${cartKey(idPrefix(id))}` : `key ${prefix}${idPrefix(id)}`;
       return `the Redis ${key}, with a TTL`;
     },
-    get: (id) => call(async () => parse(await client.get(prefix + id)), none),
+    get: (id) => call(async () => storedObject(await client.get(prefix + id)), none),
     // The cart gets its session's lifetime; a session destroyed meanwhile stays so.
     set: (id, session, maxAge) =>
       call(async () => {

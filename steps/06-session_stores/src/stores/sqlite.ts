@@ -1,6 +1,6 @@
-import { idPrefix } from '@course/platform';
+import { idPrefix, storedObject } from '@course/platform';
 import type { SiteDatabase } from '../db.ts';
-import { firstLifetime, lifetime, parse, REVOKED_LIFETIME } from './store.ts';
+import { firstLifetime, lifetime, REVOKED_LIFETIME } from './store.ts';
 import type { SessionStore } from './store.ts';
 
 // #region table
@@ -43,18 +43,17 @@ const SQL = {
 };
 // #endregion statements
 
-type SqliteStore = SessionStore & { prune(): number };
 // #region sqlite-store
 // Sessions in the site's SQLite file, shared by this machine's workers. `now`: a test's clock.
-export function sqliteStore(db: SiteDatabase, now = Date.now): SqliteStore {
+export function sqliteStore(db: SiteDatabase, now = Date.now) {
   const run = Object.fromEntries(
     Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
   ) as Record<keyof typeof SQL, ReturnType<SiteDatabase['prepare']>>;
   return {
-    where: (id, what) =>
+    where: (id, what?) =>
       `the ${what ? 'cart_items rows' : 'sessions row'} of ${idPrefix(id)}, in SQLite`,
     // An expired or revoked row is never returned, even before prune() has removed it.
-    get: async (id) => parse((run.get.get(id, now()) as { data: string } | undefined)?.data),
+    get: async (id) => storedObject(run.get.get(id, now())?.data as string | undefined),
     set: async (id, session, maxAge) => {
       const [expires, firstExpires] = [now() + lifetime(maxAge), now() + firstLifetime(maxAge)];
       run.set.run({ id, data: JSON.stringify(session), expires, firstExpires });
@@ -65,6 +64,6 @@ export function sqliteStore(db: SiteDatabase, now = Date.now): SqliteStore {
       Number(run.addToCart.run({ id, item, limit }).changes) === 1,
     // The sessions of visitors who never came back: nothing else would ever delete them.
     prune: () => Number(run.prune.run(now()).changes),
-  };
+  } satisfies SessionStore & { prune(): number };
 }
 // #endregion sqlite-store

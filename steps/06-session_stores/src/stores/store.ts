@@ -16,9 +16,7 @@ export interface SessionStore {
 export const BROWSER_SESSION_LIFETIME = 24 * 60 * 60 * 1000;
 export const lifetime = (maxAge?: number | 'session') =>
   typeof maxAge === 'number' && maxAge > 0 ? maxAge : BROWSER_SESSION_LIFETIME;
-// #endregion lifetime
 
-// #region first-save
 // A new id's first save is kept briefly: a client that never sends its cookie back (pitfall 5).
 export const NEW_SESSION_LIFETIME = 15 * 60 * 1000;
 export const firstLifetime = (maxAge?: number | 'session') =>
@@ -26,14 +24,4 @@ export const firstLifetime = (maxAge?: number | 'session') =>
 
 // A destroyed id stays revoked this long, so a request still in flight cannot save it again.
 export const REVOKED_LIFETIME = 15 * 60 * 1000;
-// #endregion first-save
-
-// A stored session, back from its JSON; anything else is no session (a fresh start).
-export function parse(json: string | null | undefined): object | undefined {
-  try {
-    const data: unknown = JSON.parse(json ?? '');
-    return typeof data === 'object' && data !== null ? data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+// #endregion lifetime
