@@ -73,6 +73,15 @@ const tasks: Task[] = [
     rank: index === steps.length - 1 ? 1 : steps.length + 1 - index, // the later first
     report: mochaReport(step),
   })),
+  // The capstone's tests fail on its starting point until the learner is done: here they
+  // run against its reference solution (steps/capstone/solution).
+  {
+    title: 'steps/capstone: npm run test:solution',
+    args: ['run', 'test:solution', '--silent'],
+    cwd: `${root}/steps/capstone`,
+    rank: steps.length + 1,
+    report: mochaReport('capstone'),
+  },
 ].map((task) => ({ ...task, held: [], output: '' }));
 
 // The task whose output is being shown as it comes; those before it are all shown.
