@@ -6,7 +6,15 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['**/node_modules/', '**/coverage/', '**/.stryker-tmp/'] }, // the last: `npm run mutate`
+  {
+    ignores: [
+      '**/node_modules/',
+      '**/coverage/',
+      '**/.stryker-tmp/', // `npm run mutate`
+      'docs/.vitepress/cache/', // the course site's build (`npm run docs:build`)
+      'docs/.vitepress/dist/',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   prettier,
