@@ -202,8 +202,10 @@ describe('visitors queued behind a lock that stays held', () => {
       // one after the other, the last would have come at least 4 timeouts after the first.
       // (Measured between the answers, so that a busy machine's delay, which they all
       // share, does not count; a loaded machine has been seen to spread them 1.7 timeouts.)
+      // The first 503 came after most of a timeout (SQLite's busy handler sleeps in steps;
+      // the first has been seen at 0.84 of it), not at once as without one (pitfall 4).
       const waited = answers.filter(({ status }) => status === 503).map(({ took }) => took);
-      expect(Math.min(...waited)).to.be.at.least(busyTimeout * 0.9);
+      expect(Math.min(...waited)).to.be.at.least(busyTimeout * 0.75);
       const spread = Math.max(...waited) - Math.min(...waited);
       expect(spread, JSON.stringify(answers)).to.be.below(busyTimeout * 3);
 
