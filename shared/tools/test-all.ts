@@ -126,8 +126,12 @@ function run(index: number): Promise<void> {
     child.stderr
       ?.setEncoding('utf8')
       .on('data', (text: string) => show(index, { stream: process.stderr, text }));
+    const began = performance.now();
     child.on('close', (code) => {
-      task.done = task.report(code ?? 1, task.output) ?? '';
+      // Its report, with how long it took (the run's longest tasks set its length).
+      const seconds = ((performance.now() - began) / 1000).toFixed(1);
+      const report = task.report(code ?? 1, task.output);
+      task.done = report ? `${report} (${seconds} s)` : '';
       advance();
       resolve();
     });
