@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -38,5 +38,23 @@ describe('readSmallFile', () => {
     execFileSync('mkfifo', [file]);
     const error = await readSmallFile(file, 100).catch((e: unknown) => e);
     expect((error as Error).message).to.equal(`${file} is not a regular file`);
+  });
+
+  it('refuses any other failure to open, naming it: only a missing file is no notice', async () => {
+    writeFileSync(file, 'a file, not a folder');
+    const error = await readSmallFile(join(file, 'notice.txt'), 100).catch((e: unknown) => e);
+    expect((error as NodeJS.ErrnoException).code).to.equal('ENOTDIR');
+  });
+
+  it('leaves no file open, whether it read the file or refused it', async function () {
+    if (!existsSync('/proc/self/fd')) this.skip(); // Linux: this process's open files
+    const open = () => readdirSync('/proc/self/fd').length;
+    writeFileSync(file, 'Open');
+    const before = open();
+    for (let i = 0; i < 10; i += 1) {
+      await readSmallFile(file, 100);
+      await readSmallFile(folder, 100).catch(() => {});
+    }
+    expect(open()).to.equal(before);
   });
 });
