@@ -8,9 +8,9 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 // with O_NONBLOCK (POSIX's; 0 elsewhere) and anything but a regular file (a pipe, a
 // device, a folder) is refused with an error that names it. The four calls are made in
 // this thread: on a small local file each takes microseconds, less than a trip to libuv's
-// thread pool and back (measured with `npm run bench -- versus`: step 06's page served
-// about 30% fewer requests a second with fs/promises). On a network file system, where a
-// call may take long, fs/promises would be the better choice.
+// thread pool and back (with fs/promises, `npm run bench -- versus` measured step 06's
+// page at 0.82-0.90x of Express doing the same work; like this, 1.13x). On a network file
+// system, where a call may take long, fs/promises would be the better choice.
 export async function readSmallFile(
   file: string,
   maxBytes: number,

@@ -17,6 +17,8 @@ export interface SqliteOptions {
   onFileGone?: (message: string) => void; // default: no check
   fileCheckEvery?: number; // ms; default FILE_CHECK_EVERY
 }
+// What a step's openDatabase lets its callers choose: all but the step's own migrations.
+export type OpenOptions = Partial<Omit<SqliteOptions, 'migrations'>>;
 
 // A database file that opens but is not this step's to use, and what to do instead.
 class WrongFile extends Error {

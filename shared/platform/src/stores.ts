@@ -12,9 +12,10 @@ export function storedObject(json: string | null | undefined): object | undefine
   }
 }
 
-// Runs `chore` every `ms` on a timer that keeps no process running. A failure is logged in
-// one line, `${what}: ${message}`, and the next run tries again.
-export function every(ms: number, chore: () => unknown, what: string): NodeJS.Timeout {
+// Runs `chore` (synchronous, such as a SQLite statement) every `ms` on a timer that keeps
+// no process running. A failure is logged in one line, `${what}: ${message}`, and the next
+// run tries again.
+export function every(ms: number, chore: () => void, what: string): NodeJS.Timeout {
   return setInterval(() => {
     try {
       chore();

@@ -1,6 +1,6 @@
 import { guardCalls, openSqlite } from '@course/platform/sqlite';
 import { shownPath } from '@course/platform';
-import type { SqliteOptions } from '@course/platform/sqlite';
+import type { OpenOptions } from '@course/platform/sqlite';
 import { SESSIONS_TABLE } from './stores/sqlite.ts';
 
 // The schema, one step at a time: a file records how many have run (PRAGMA user_version),
@@ -31,7 +31,7 @@ export type SiteDatabase = ReturnType<typeof openDatabase>;
 
 // Called once at start-up (each test opens a file of its own). openSqlite makes the file,
 // switches to WAL and migrates, or throws one line; guardCalls makes "busy" a 503.
-export function openDatabase(path: string, options: Partial<SqliteOptions> = {}) {
+export function openDatabase(path: string, options: OpenOptions = {}) {
   const settings = { busyTimeout: BUSY_TIMEOUT, ...options, migrations: MIGRATIONS };
   const db = openSqlite(path, settings);
   const guarded = guardCalls(db);

@@ -148,13 +148,18 @@ async function open(context: BrowserContext, url: string, problems: string[]): P
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
   });
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction(
-    () => !!(document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__,
-    undefined,
-    { timeout: 10_000 },
-  );
-  return page;
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(
+      () => !!(document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__,
+      undefined,
+      { timeout: 10_000 },
+    );
+    return page;
+  } catch (error) {
+    await page.close(); // the test fails with the error; no page is left open
+    throw error;
+  }
 }
 
 // Something more to do on one page once the crawl has read it: answer its questions,
