@@ -1,7 +1,7 @@
 import { guardCalls, openSqlite } from '@course/platform/sqlite';
 import { shownPath } from '@course/platform';
 import type { OpenOptions } from '@course/platform/sqlite';
-import { SESSIONS_TABLE } from '../src/stores/sqlite.ts';
+import { SESSIONS_TABLE } from '../../06-session_stores/src/stores/sqlite.ts';
 
 // The schema, one step at a time: a file records how many have run (PRAGMA user_version),
 // so never edit a migration that has shipped; add a new one at the end instead.

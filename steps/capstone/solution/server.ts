@@ -7,8 +7,8 @@ import { loadConfig } from '../src/config.ts';
 import type { Config } from '../src/config.ts';
 import type { SiteDatabase } from './db.ts';
 import { popularToday } from './popular-today.ts';
-import { redisStore } from '../src/stores/redis.ts';
-import { sqliteStore } from '../src/stores/sqlite.ts';
+import { redisStore } from '../../06-session_stores/src/stores/redis.ts';
+import { sqliteStore } from '../../06-session_stores/src/stores/sqlite.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
 // Every setting is checked here, at start-up (src/config.ts): a typo stops the server in

@@ -13,15 +13,15 @@ import {
   stateInspector,
   staticFiles,
 } from '@course/platform';
-import { verifyCsrf } from './csrf.ts';
+import { verifyCsrf } from '../../06-session_stores/src/csrf.ts';
 import type { SiteDatabase } from './db.ts';
 import { utcDay } from './day.ts';
-import { siteNotice } from './notice.ts';
+import { siteNotice } from '../../06-session_stores/src/notice.ts';
 import type { PopularToday } from './popular-today.ts';
-import { servedBy } from './served-by.ts';
-import { sessions } from './session.ts';
-import type { SessionStore } from './stores/store.ts';
-import { sqliteStore } from './stores/sqlite.ts';
+import { servedBy } from '../../06-session_stores/src/served-by.ts';
+import { sessions } from '../../06-session_stores/src/session.ts';
+import type { SessionStore } from '../../06-session_stores/src/stores/store.ts';
+import { sqliteStore } from '../../06-session_stores/src/stores/sqlite.ts';
 import { TutorialViews } from './views.ts';
 
 export interface AppOptions {
@@ -40,7 +40,7 @@ export interface AppOptions {
 
 // Constants, not state: the templates' folder, and the stylesheet's (under /static/).
 const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
-const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url));
+const STATIC_DIR = fileURLToPath(new URL('../../06-session_stores/static', import.meta.url));
 
 // The app factory: each call builds a new app, router and template engine; importing this
 // file builds nothing. What is not the lesson (errors, headers, templates) is the platform's.

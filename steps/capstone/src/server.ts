@@ -6,8 +6,8 @@ import { loadConfig } from './config.ts';
 import type { Config } from './config.ts';
 import type { SiteDatabase } from './db.ts';
 import { popularToday } from './popular-today.ts';
-import { redisStore } from './stores/redis.ts';
-import { sqliteStore } from './stores/sqlite.ts';
+import { redisStore } from '../../06-session_stores/src/stores/redis.ts';
+import { sqliteStore } from '../../06-session_stores/src/stores/sqlite.ts';
 
 // The only file that starts the server, and the only one that reads the environment.
 // Every setting is checked here, at start-up (src/config.ts): a typo stops the server in

@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import { inspect } from '@course/platform';
-import { problemWith, MAX_ITEM_LENGTH, MAX_ITEMS } from './cart.ts';
-import { tokenFor } from './csrf.ts';
+import { problemWith, MAX_ITEM_LENGTH, MAX_ITEMS } from '../../06-session_stores/src/cart.ts';
+import { tokenFor } from '../../06-session_stores/src/csrf.ts';
 import { POPULAR_LIMIT } from './db.ts';
 import type { SiteDatabase } from './db.ts';
-import { flash, popFlash } from './flash.ts';
+import { flash, popFlash } from '../../06-session_stores/src/flash.ts';
 import type { PopularToday } from './popular-today.ts';
-import type { SessionStore } from './stores/store.ts';
+import type { SessionStore } from '../../06-session_stores/src/stores/store.ts';
 
 // Pyramid's view class, rebuilt for Koa. The app makes a new one for every request,
 // so whatever it holds belongs to that request alone. The database and the session
