@@ -27,3 +27,22 @@ export function databaseFolderPerTest(onEach: (dir: string) => void) {
   const keep = <T extends { close(): void }>(db: T): T => (opened.push(db), db);
   return { opened, keep };
 }
+
+// For `node --import <sqliteProbe> src/server.ts`: loaded before the server in each of its
+// processes (node:cluster gives the workers the same options), it prints a line to stderr
+// whenever a module imports node:sqlite: "primary loads node:sqlite", or "worker loads…".
+export const sqliteProbe =
+  'data:text/javascript,' +
+  encodeURIComponent(`
+    import cluster from 'node:cluster';
+    import { registerHooks } from 'node:module';
+    registerHooks({
+      resolve(specifier, context, next) {
+        if (specifier === 'node:sqlite')
+          console.error((cluster.isPrimary ? 'primary' : 'worker') + ' loads node:sqlite');
+        return next(specifier, context);
+      },
+    });`);
+
+// Those lines, in the order a server printed them.
+export const sqliteLoads = (stderr: string) => stderr.match(/^\w+ loads node:sqlite$/gm);

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createApp } from '../src/app.ts';
 import { addItem, cart, csrfFrom, flashes } from './helpers/forms.ts';
 import { databasePath, inFile, testDatabase, testDatabaseFile } from './helpers/database.ts';
+import { sqliteLoads, sqliteProbe } from '@course/platform/testing/sqlite';
 import { cleanUp, isRunning, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import {
@@ -234,20 +235,7 @@ before(() => {
   refusedTwo = startServer({ ...settings, WORKERS: '2' });
   const path = databasePath();
   restarted = { path, first: startServer({ DATABASE_PATH: path }) };
-  // Loaded before src/server.ts in each process (node:cluster gives the workers the same
-  // options): prints a line whenever a module of the server imports node:sqlite.
-  const sqliteProbe =
-    'data:text/javascript,' +
-    encodeURIComponent(`
-      import cluster from 'node:cluster';
-      import { registerHooks } from 'node:module';
-      registerHooks({
-        resolve(specifier, context, next) {
-          if (specifier === 'node:sqlite')
-            console.log((cluster.isPrimary ? 'primary' : 'worker') + ' loads node:sqlite');
-          return next(specifier, context);
-        },
-      });`);
+  // Each says who loads node:sqlite (the platform's probe, on stderr).
   const probe = (workers: string) =>
     startServer({ WORKERS: workers }, ['--import', sqliteProbe, 'src/server.ts']);
   probed = { single: probe('1'), two: probe('2') };
@@ -295,7 +283,7 @@ describe('the database, with src/server.ts in real processes', function () {
   it('with WORKERS=2, only the workers load node:sqlite, never the primary', async () => {
     const { single, two } = probed;
     await Promise.all([single.url(), two.url()]);
-    const loads = (server: Server) => server.output.stdout.match(/^\w+ loads node:sqlite$/gm);
+    const loads = (server: Server) => sqliteLoads(server.output.stderr);
     expect(loads(single)).to.deep.equal(['primary loads node:sqlite']); // it serves: it must
     expect(loads(two)).to.deep.equal(['worker loads node:sqlite', 'worker loads node:sqlite']);
   });

@@ -22,6 +22,7 @@ import {
   startRedis,
 } from '@course/platform/testing/redis';
 import type { RedisServer } from '@course/platform/testing/redis';
+import { sqliteLoads, sqliteProbe } from '@course/platform/testing/sqlite';
 import { cleanUp, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import { Visitor, countIn, waitUntil } from './helpers/workers.ts';
@@ -388,7 +389,11 @@ async function startServers() {
   client.destroy();
   const url = guarded.url.replace('//', '//:secret@');
   return {
-    withPassword: startServer({ ...production, REDIS_URL: url, WORKERS: '2' }),
+    withPassword: startServer({ ...production, REDIS_URL: url, WORKERS: '2' }, [
+      '--import',
+      sqliteProbe, // says who loads node:sqlite, on stderr
+      'src/server.ts',
+    ]),
     server: startServer({ ...production, REDIS_URL: (await sharedRedis()).url }),
   };
 }
@@ -426,5 +431,14 @@ describe('src/server.ts with REDIS_URL', function () {
     ]);
     expect(stdout).to.match(/^Sessions in Redis at .*\n(Worker \d+ started\n)+Serving on /m);
     expect(stdout + withPassword.output.stderr).not.to.contain('secret');
+  });
+
+  // The stores are imported by src/server.ts: the primary still loads no node:sqlite.
+  it('with WORKERS=2, only the workers load node:sqlite, never the primary', async () => {
+    await withPassword.url();
+    expect(sqliteLoads(withPassword.output.stderr)).to.deep.equal([
+      'worker loads node:sqlite',
+      'worker loads node:sqlite',
+    ]);
   });
 });

@@ -83,8 +83,7 @@ export class Visitor {
   }
 }
 
-// What the step's pages and the naive apps' plain-text pages show.
-export const countIn = (answer: Answer) => Number(/Count: (\d+)/.exec(answer.text)?.[1]);
+// What the step's pages show: the site's visits, its popular list, the form's token.
 export const visitsIn = (answer: { text: string }) =>
   Number(/Visits to this site: (\d+)/.exec(answer.text)?.[1]);
 // The step's "Popular with everyone" list: each item and how often it was added.
@@ -96,9 +95,6 @@ export const popularIn = (answer: { text: string }) =>
   ].map(([, item, adds]) => `${item} (${adds})`);
 export const csrfIn = (answer: Answer) =>
   /name="_csrf" value="([^"]+)"/.exec(answer.text)?.[1] ?? '';
-export const noticeIn = (answer: Answer) =>
-  /<p class="notice" role="note">(.*?)<\/p>/.exec(answer.text)?.[1] ??
-  /^Notice: (.*)$/m.exec(answer.text)?.[1];
 
 // Sends `send()` until answers have come from `count` different workers (at most 20
 // tries: with round-robin, two usually do for two workers).

@@ -4,12 +4,6 @@ import { createHmac } from 'node:crypto';
 import type { Response } from 'supertest';
 import { SESSION_COOKIE } from '../../src/session.ts';
 
-// The cookie's value is the session as JSON, in base64: encoded, not encrypted.
-export const encodeSession = (data: object) =>
-  Buffer.from(JSON.stringify(data)).toString('base64');
-export const decodeSession = (value: string) =>
-  JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
-
 // The signature cookie: HMAC-SHA1 of "name=value" keyed with the secret, in base64url
 // (what the `cookies` package under Koa computes with app.keys[0]).
 export const sign = (value: string, key: string, name = SESSION_COOKIE) =>

@@ -53,20 +53,6 @@ export function testDatabaseFile(options?: { busyTimeout?: number }) {
   return { db, path };
 }
 
-// What a database file holds now, read over a connection of the test's own, as anyone
-// else with the file would read it (a second worker, the sqlite3 command line).
-export function inFile(path: string) {
-  const db = new DatabaseSync(path, { readOnly: true });
-  try {
-    const { visits } = db.prepare('SELECT visits FROM site_counts').get() as { visits: number };
-    const popular = db.prepare('SELECT item, adds FROM popular ORDER BY adds DESC, item').all();
-    return { visits, popular: popular as { item: string; adds: number }[] };
-  } finally {
-    db.close();
-  }
-}
-
-// How many sessions, and cart items, a file holds (over a read-only connection).
 // A session row written straight into the store's table, in any shape, until `expires`
 // (ms since 1970): for what the app and the db command make of rows they did not write.
 export function storeSession(db: SiteDatabase, id: string, data: string, expires: number) {
@@ -76,6 +62,7 @@ export function storeSession(db: SiteDatabase, id: string, data: string, expires
   ).run(id, data, expires);
 }
 
+// How many sessions, and cart items, a file holds (over a read-only connection).
 export function sessionRows(path: string) {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
@@ -104,17 +91,6 @@ export function sessionsEnding(path: string, time: number) {
   try {
     const query = 'SELECT count(*) AS n FROM sessions WHERE expires > ? AND NOT revoked';
     return (db.prepare(query).get(time) as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
-
-// Runs `sql` over a connection of the test's own, then closes it.
-export function changeFile(path: string, sql: string) {
-  const db = new DatabaseSync(path);
-  try {
-    db.exec('PRAGMA busy_timeout = 5000');
-    db.exec(sql);
   } finally {
     db.close();
   }
