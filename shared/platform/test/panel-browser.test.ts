@@ -12,13 +12,12 @@ describe('stateInspector, in a real browser', function () {
   const browser = browserSuite();
 
   it('folds when its summary is clicked', async () => {
-    const page = await browser.context.newPage();
+    const { page } = browser;
     await page.goto(`${await browser.serve(fixtureApp({ env: 'development' }))}state`);
     const table = page.locator('.state-inspector table');
     expect(await table.isVisible()).to.equal(true);
     await page.locator('.state-inspector summary').click();
     expect(await page.locator('details.state-inspector[open]').count()).to.equal(0);
     expect(await table.isVisible()).to.equal(false);
-    await page.close();
   });
 });

@@ -11,9 +11,8 @@ describe('the state inspector in a real browser', function () {
   const serve = (env: string) => browser.serve(createApp({ env, keys: ['test key'] }));
 
   it('names the cookie tutorial.session, with its size, as the home of the count', async () => {
-    const { context } = browser;
+    const { context, page } = browser;
     const development = await serve('development');
-    const page = await context.newPage();
     await page.goto(development);
     await page.reload();
     expect(await page.locator('.count').textContent()).to.equal('Count: 2');
@@ -41,14 +40,12 @@ describe('the state inspector in a real browser', function () {
     // Neither the cookie nor its signature is shown.
     const panel = await page.locator('.state-inspector').innerHTML();
     for (const { value } of cookies) expect(panel).not.to.contain(value);
-    await page.close();
   });
 
   it('is not on the page in production', async () => {
-    const page = await browser.context.newPage();
+    const { page } = browser;
     await page.goto(await serve('production'));
     expect(await page.locator('.count').count()).to.equal(1); // the page itself is there
     expect(await hasPanelOn(page)).to.equal(false);
-    await page.close();
   });
 });

@@ -11,9 +11,8 @@ describe('the state inspector in a real browser', function () {
   const serve = (env: string) => browser.serve(createApp({ env, keys: ['test key'] }));
 
   it('names the flash messages shown, and the cart and the CSRF token in the cookie', async () => {
-    const { context } = browser;
+    const { context, page } = browser;
     const development = await serve('development');
-    const page = await context.newPage();
     await page.goto(development);
     const token = await page.locator('input[name="_csrf"]').inputValue();
     await page.getByLabel('Item').fill('<b>x</b>');
@@ -52,14 +51,12 @@ describe('the state inspector in a real browser', function () {
     // Shown once: the next page has no message, and no flash in its panel.
     await page.reload();
     expect((await panelRowsOn(page)).has('flash')).to.equal(false);
-    await page.close();
   });
 
   it('is not on the page in production', async () => {
-    const page = await browser.context.newPage();
+    const { page } = browser;
     await page.goto(await serve('production'));
     expect(await page.locator('h1').textContent()).to.equal('Hi Home View'); // the page itself
     expect(await hasPanelOn(page)).to.equal(false);
-    await page.close();
   });
 });

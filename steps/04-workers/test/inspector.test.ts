@@ -43,7 +43,7 @@ describe('the state inspector in a real browser', function () {
   });
 
   it('names the worker that served the page, and the notice read from its file', async () => {
-    const page = await browser.context.newPage();
+    const { page } = browser;
     const pid = Number((await page.goto(urls.workers))!.headers()['x-served-by']);
     expect(await page.locator('.state-inspector p').textContent()).to.match(
       new RegExp(`^Served by process ${pid}, worker #[12] of the 2 workers\\.$`),
@@ -60,12 +60,10 @@ describe('the state inspector in a real browser', function () {
     await page.reload();
     expect((await panelRowsOn(page)).get('the site notice')?.[0]).to.equal('"New notice"');
     writeFileSync(noticeFile, 'Tea & <i>cake</i>');
-    await page.close();
   });
 
   it("shows the naive memory store's sessions in this process's memory", async () => {
-    const { context } = browser;
-    const page = await context.newPage();
+    const { context, page } = browser;
     await page.goto(urls.memoryStore);
     const pid = Number((await page.reload())!.headers()['x-served-by']);
     // (The browser's request for /favicon.ico counts too, in this naive app.)
@@ -81,14 +79,12 @@ describe('the state inspector in a real browser', function () {
     for (const { value } of await context.cookies(urls.memoryStore)) {
       expect(panel).not.to.contain(value);
     }
-    await page.close();
   });
 
   it('is not on the page in production', async () => {
-    const page = await browser.context.newPage();
+    const { page } = browser;
     await page.goto(urls.production);
     expect(await page.locator('h1').textContent()).to.equal('Hi Home View'); // the page itself
     expect(await hasPanelOn(page)).to.equal(false);
-    await page.close();
   });
 });

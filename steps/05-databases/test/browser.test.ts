@@ -1,48 +1,24 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { createApp } from '../src/app.ts';
 import { testDatabase } from './helpers/database.ts';
-import { launchBrowser, startBrowser } from '@course/platform/testing/browser';
-
-// Chromium starts now, as mocha loads this file, and boots while the other files' tests
-// run: the browser suite's `before` hook then finds it (nearly) ready.
-startBrowser();
+import { browserSuite } from '@course/platform/testing/browser';
 
 // What a learner's browser does: fill in the form, follow the redirect, see the message
 // once. Runs when a Chromium is installed (see @course/platform/testing/browser); CI
-// requires it.
+// requires it. Chromium starts as mocha loads this file (browserSuite), and boots while
+// the other files' tests run.
 describe('the cart in a real browser', function () {
   this.timeout(30_000);
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  // A fresh context (its own cookies, like a new private window) for each test.
-  const newPage = async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
-    return context.newPage();
-  };
-  let server: Server;
+  const browser = browserSuite(); // each test: a new visitor, no cookies
   let home: string;
-
-  before(async function () {
-    browser = await launchBrowser(this);
-    server = createApp({ env: 'test', db: testDatabase(), keys: ['test key'] }).listen(
-      0,
-      '127.0.0.1',
+  before(async () => {
+    home = await browser.serve(
+      createApp({ env: 'test', db: testDatabase(), keys: ['test key'] }),
     );
-    await once(server, 'listening');
-    home = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  });
-  after(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    server?.close();
   });
 
   it('adds an item with the form, shows the message once, and keeps the item', async () => {
-    const page = await newPage();
+    const { page } = browser;
     await page.goto(home);
     await page.getByLabel('Item').fill('Earl Grey <b>tea</b>');
     await page.getByRole('button', { name: 'Add' }).click();
@@ -66,7 +42,7 @@ describe('the cart in a real browser', function () {
   });
 
   it('shows an error for an empty item and adds nothing', async () => {
-    const page = await newPage();
+    const { page } = browser;
     await page.goto(home);
     await page.getByLabel('Item').fill('   '); // spaces pass the browser's `required`
     await page.getByRole('button', { name: 'Add' }).click();

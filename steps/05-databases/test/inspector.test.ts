@@ -16,9 +16,8 @@ describe('the state inspector in a real browser', function () {
   }
 
   it('names the site_counts and popular tables of the SQLite file as the home of visits and popular', async () => {
-    const { context } = browser;
+    const { context, page } = browser;
     const { url: development, path: databasePath } = await serve('development');
-    const page = await context.newPage();
     await page.goto(development);
     await page.getByLabel('Item').fill('<b>x</b>');
     await page.getByRole('button', { name: 'Add' }).click();
@@ -56,14 +55,12 @@ describe('the state inspector in a real browser', function () {
     for (const secret of [token, ...(await context.cookies(development)).map((c) => c.value)]) {
       expect(panel).not.to.contain(secret);
     }
-    await page.close();
   });
 
   it('is not on the page in production', async () => {
-    const page = await browser.context.newPage();
+    const { page } = browser;
     await page.goto((await serve('production')).url);
     expect(await page.locator('h1').textContent()).to.equal('Hi Home View'); // the page itself
     expect(await hasPanelOn(page)).to.equal(false);
-    await page.close();
   });
 });

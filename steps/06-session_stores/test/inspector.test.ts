@@ -33,8 +33,7 @@ describe('the state inspector in a real browser', function () {
   // A visitor adds an item named with markup: the page after the redirect, the session's
   // id (what the cookie holds), the form's token and the panel's rows and HTML.
   async function addItem(home: string) {
-    const { context } = browser;
-    const page = await context.newPage();
+    const { context, page } = browser;
     await page.goto(home);
     await page.getByLabel('Item').fill('<b>x</b>');
     await page.getByRole('button', { name: 'Add' }).click();
@@ -52,7 +51,6 @@ describe('the state inspector in a real browser', function () {
     for (const secret of [id, token]) expect(panel).not.to.contain(secret);
     expect(await page.locator('.state-inspector b').count()).to.equal(0);
     const rows = await panelRowsOn(page);
-    await page.close();
     return { id, rows };
   }
 
@@ -117,10 +115,9 @@ describe('the state inspector in a real browser', function () {
   });
 
   it('is not on the page in production', async () => {
-    const page = await browser.context.newPage();
+    const { page } = browser;
     await page.goto(productionUrl);
     expect(await page.locator('h1').textContent()).to.equal('Hi Home View'); // the page itself
     expect(await hasPanelOn(page)).to.equal(false);
-    await page.close();
   });
 });
