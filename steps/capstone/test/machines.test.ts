@@ -65,7 +65,7 @@ before(() => {
 });
 after(cleanUp);
 
-// Each test makes its own adds, on machines of its own: none depends on another's.
+// Each test makes the adds it checks: none needs another to have run first.
 describe(`one machine without Redis, WORKERS=2 (${UNDER_TEST}/)`, () => {
   it('counts every one of 40 overlapping adds once, both workers show the same list, and it outlives a restart', async () => {
     await addEverything([await alone.url()]);
@@ -94,7 +94,8 @@ describe(`two machines, WORKERS=2 each, one Redis (${UNDER_TEST}/)`, () => {
   });
 
   it('keeps the list in Redis, where every key expires: sessions, and the day’s list within a week', async () => {
-    // An add of its own (once, below the list's five, whatever ran before).
+    // An add of its own, for keys to look at whatever ran before. Added once, honey stays
+    // out of the five most added that the test above checks, whichever runs first.
     await new Visitor().add(await machines[0].url(), 'honey');
     const keys = await client.keys('*');
     const lists = keys.filter((key) => !key.startsWith('session:'));
