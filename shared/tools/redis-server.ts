@@ -19,6 +19,25 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+// A free port below the range the system hands out for port 0 (32768 and up on Linux,
+// 49152 and up on macOS and Windows): a port that must stay free for a while, where a
+// guide shows that nothing listens, or where a Redis starts later. A port from freePort()
+// may meanwhile be handed to a server started with PORT=0 by the tests running beside.
+export async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const server = createServer().listen(port, '127.0.0.1');
+    const free = await Promise.race([
+      once(server, 'listening').then(() => true),
+      once(server, 'error').then(() => false),
+    ]);
+    if (!free) continue;
+    server.close();
+    await once(server, 'close');
+    return port;
+  }
+}
+
 // redis-server's command line: on `port` of 127.0.0.1, its working folder `dir`, with
 // neither snapshots nor an append-only file, so that a restart comes back empty.
 export const redisServerCommand = (port: number, dir: string) => [

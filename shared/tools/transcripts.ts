@@ -68,7 +68,7 @@ import { baseSettings, sessionKeys } from '@course/platform';
 import type { Environment } from '@course/platform';
 import Mocha from 'mocha';
 import { root } from './npm.ts';
-import { freePort, redisServerCommand, redisServerInstalled } from './redis-server.ts';
+import { quietPort, redisServerCommand, redisServerInstalled } from './redis-server.ts';
 
 const write = process.argv.includes('--write');
 // The instructors' guide, and the lessons (each step's README and appendix) that show output.
@@ -350,12 +350,12 @@ interface Redis {
 class NeedsRedis extends Error {}
 let redisInstalled: boolean | undefined;
 
-// A free port that no other Redis here was given: the system may hand out a port again
-// as soon as it is freed, and two of them on one port would be one Redis.
+// A free port that no other Redis here was given (two of them on one port would be one
+// Redis), out of the range of the ports that the servers started beside are given.
 const redisPorts = new Set<number>();
 async function newPort(): Promise<number> {
-  let port = await freePort();
-  while (redisPorts.has(port)) port = await freePort();
+  let port = await quietPort();
+  while (redisPorts.has(port)) port = await quietPort();
   redisPorts.add(port);
   return port;
 }
