@@ -6,6 +6,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
+// A port that stays free while other tests start servers beside (the platform's).
+export { quietPort } from '@course/platform/testing/redis';
+
 export const redisServerInstalled = () =>
   spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -17,25 +20,6 @@ export async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
-}
-
-// A free port below the range the system hands out for port 0 (32768 and up on Linux,
-// 49152 and up on macOS and Windows): a port that must stay free for a while, where a
-// guide shows that nothing listens, or where a Redis starts later. A port from freePort()
-// may meanwhile be handed to a server started with PORT=0 by the tests running beside.
-export async function quietPort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    const server = createServer().listen(port, '127.0.0.1');
-    const free = await Promise.race([
-      once(server, 'listening').then(() => true),
-      once(server, 'error').then(() => false),
-    ]);
-    if (!free) continue;
-    server.close();
-    await once(server, 'close');
-    return port;
-  }
 }
 
 // redis-server's command line: on `port` of 127.0.0.1, its working folder `dir`, with

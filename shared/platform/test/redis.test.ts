@@ -12,7 +12,7 @@ import {
   withoutCredentials,
 } from '../src/redis.ts';
 import type { Redis } from '../src/redis.ts';
-import { freePort, redisOrSkip, sharedRedis, startRedis } from '../testing/redis.ts';
+import { quietPort, redisOrSkip, sharedRedis, startRedis } from '../testing/redis.ts';
 import type { RedisServer } from '../testing/redis.ts';
 
 // connectRedis (src/redis.ts) against a real redis-server: how it refuses at start-up,
@@ -120,7 +120,7 @@ describe('connectRedis', function () {
   };
 
   it('refuses to connect after startupTimeout, in one line that says what to do', async () => {
-    const port = await freePort(); // nothing listens there
+    const port = await quietPort(); // nothing listens there
     const url = `redis://user:secret@127.0.0.1:${port}`;
     const [{ error, ms }, stderr] = await stderrDuring(() =>
       timed(() => connectRedis(url, { startupTimeout: 300 })),
@@ -310,5 +310,17 @@ describe('reason', () => {
   it('falls back to the text of an error without a message, or of something not an Error', () => {
     expect(reason(new Error(''))).to.equal('Error');
     expect(reason('timeout')).to.equal('timeout');
+  });
+});
+
+// The tests' own helper, for a port where nothing must listen for a while.
+describe('quietPort (@course/platform/testing/redis)', () => {
+  it('gives a free port below the ones the system hands out for port 0', async () => {
+    const port = await quietPort();
+    expect(port).to.be.within(20_000, 29_999);
+    const server = createServer().listen(port, '127.0.0.1');
+    await once(server, 'listening'); // free: it can be listened on
+    server.close();
+    await once(server, 'close');
   });
 });

@@ -89,6 +89,25 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+// A free port below the range the system hands out for port 0 (32768 and up on Linux,
+// 49152 and up on macOS and Windows), for a port that must stay free for a while: where
+// nothing must listen, or where a Redis starts later. A port from freePort() may
+// meanwhile be handed to a server that other tests start with PORT=0.
+export async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const server = createServer().listen(port, '127.0.0.1');
+    const free = await Promise.race([
+      once(server, 'listening').then(() => true),
+      once(server, 'error').then(() => false),
+    ]);
+    if (!free) continue;
+    server.close();
+    await once(server, 'close');
+    return port;
+  }
+}
+
 // Answers PING with +PONG once the server is up; resolves false if it is not (yet).
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {

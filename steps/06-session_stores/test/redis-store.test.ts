@@ -15,7 +15,7 @@ import { count, sessionCookie, setCookies } from './helpers/cookies.ts';
 import { testDatabase } from './helpers/database.ts';
 import { addItem, cart } from './helpers/forms.ts';
 import {
-  freePort,
+  quietPort,
   redisInstalled,
   redisOrSkip,
   sharedRedis,
@@ -360,7 +360,7 @@ const production = { NODE_ENV: 'production', SESSION_KEYS: randomBytes(32).toStr
 // (A server there that accepts the connection and never answers is the platform's test.)
 let unreachable: { url: string; server: Server };
 before(async () => {
-  const url = `redis://127.0.0.1:${await freePort()}`;
+  const url = `redis://127.0.0.1:${await quietPort()}`;
   unreachable = { url, server: startServer({ ...production, REDIS_URL: url }) };
 });
 after(cleanUp);
