@@ -1,37 +1,20 @@
-// A database of its own for every test that needs one: a fresh file in a temporary
-// folder, deleted with its WAL files after the test (or, for one opened outside any
-// test, after the whole run), whether the test passed or failed.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// A database of its own for every test that needs one: a fresh file in the tests'
+// temporary folder, deleted with its WAL files after the test (cleanup.ts).
+import { copyFileSync, existsSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../../src/db.ts';
 import type { SiteDatabase } from '../../src/db.ts';
+import { databasePath, removeAfterwards } from './cleanup.ts';
 
-// The tests' temporary folder (their databases, and files such as a notice), made when
-// first needed, so importing this file makes nothing, and removed after the run.
-let folder: string | undefined;
-export const testFolder = () => (folder ??= mkdtempSync(join(tmpdir(), 'tutorial-test-')));
-function removeFolder() {
-  if (folder) rmSync(folder, { recursive: true, force: true });
-  folder = template = undefined;
-}
-// Should mocha stop without its hooks (an error outside any test), nothing is left.
-process.on('exit', removeFolder);
-let made = 0;
-let inTest = false;
-const forThisTest: { db: SiteDatabase; path: string }[] = [];
-const forTheRun: { db: SiteDatabase; path: string }[] = [];
-
-// A new path in the temporary folder (for tests that open the file themselves).
-export const databasePath = () => join(testFolder(), `site-${++made}.sqlite`);
+export { databasePath } from './cleanup.ts';
 
 // Each test's database starts as a copy of one that openDatabase created and migrated
 // once: it finds the copy up to date and writes nothing, where creating and migrating a
 // file syncs it to disk several times (tens of ms a test on a busy disk).
+// (Made again once the run's folder is gone, as after an earlier run in the same process.)
 let template: string | undefined;
 function migrated() {
-  if (!template) {
+  if (!template || !existsSync(template)) {
     const path = databasePath();
     openDatabase(path).close();
     template = path;
@@ -49,7 +32,7 @@ export function testDatabaseFile(options?: { busyTimeout?: number }) {
   const path = databasePath();
   copyFileSync(migrated(), path);
   const db = openDatabase(path, options);
-  (inTest ? forThisTest : forTheRun).push({ db, path });
+  removeAfterwards({ db, path });
   return { db, path };
 }
 
@@ -76,39 +59,3 @@ export function changeFile(path: string, sql: string) {
     db.close();
   }
 }
-
-function remove(opened: { db: SiteDatabase; path: string }[]) {
-  for (const { db, path } of opened.splice(0)) {
-    const removeFiles = () => {
-      for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-    };
-    // Deleted before they are closed: SQLite then skips the checkpoint that would copy
-    // the WAL into the file and sync both to disk (tens of ms a test on a busy disk).
-    try {
-      removeFiles();
-    } catch {
-      // Windows deletes no open file: they are deleted below, once closed
-    }
-    try {
-      db.close();
-    } catch {
-      // closed by the test already
-    }
-    removeFiles();
-  }
-}
-
-// Loaded by .mocharc.json: mocha runs these around every test of the step.
-export const mochaHooks = {
-  beforeEach() {
-    inTest = true;
-  },
-  afterEach() {
-    inTest = false;
-    remove(forThisTest);
-  },
-  afterAll() {
-    remove(forTheRun);
-    removeFolder();
-  },
-};
