@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
-import { testFolder } from './cleanup.ts';
+import { testFolder } from '@course/platform/testing/sqlite';
 import { startServer } from './server.ts';
 import type { Server } from './server.ts';
 

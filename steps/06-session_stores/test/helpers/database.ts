@@ -1,12 +1,13 @@
-// A database of its own for every test that needs one: a fresh file in the tests'
-// temporary folder, deleted with its WAL files after the test (cleanup.ts).
+// A database of its own for every test that needs one: a fresh file in the run's
+// temporary folder, deleted with its WAL files after the test (by the root hooks of
+// @course/platform/testing/sqlite, in .mocharc.json).
 import { copyFileSync, existsSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../../src/db.ts';
 import type { SiteDatabase } from '../../src/db.ts';
-import { databasePath, removeAfterwards } from './cleanup.ts';
+import { databasePath, removeAfterwards } from '@course/platform/testing/sqlite';
 
-export { databasePath } from './cleanup.ts';
+export { databasePath } from '@course/platform/testing/sqlite';
 
 // Each test's database starts as a copy of one that openDatabase created and migrated
 // once: it finds the copy up to date and writes nothing, where creating and migrating a

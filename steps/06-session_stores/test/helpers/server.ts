@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startProcess } from '@course/platform/testing/processes';
-import { databasePath } from './cleanup.ts';
+import { databasePath } from '@course/platform/testing/sqlite';
 
 export {
   cleanUp,
