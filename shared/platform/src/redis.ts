@@ -40,6 +40,7 @@ export async function connectRedis(
   { startupTimeout = 3000, log = console.error } = {},
 ) {
   const where = withoutCredentials(url); // for the log
+  let accepted = false; // a server has accepted a connection (Redis or not)
   let connected = false; // the first connection has succeeded
   let lost = false; // the connection is down, and that has been logged
   let failure: unknown; // why the last try failed, if one has
@@ -70,6 +71,7 @@ export async function connectRedis(
     lost = true;
     log(`Redis at ${where} is unreachable (${reason(error)}); retrying in the background`);
   });
+  client.on('connect', () => (accepted = true));
   client.on('ready', () => {
     connected = true;
     if (lost) log(`Redis at ${where} is reachable again`);
@@ -96,14 +98,17 @@ export async function connectRedis(
   }
   return client;
 
-  // Redis answered and refused (an error reply), nothing answered as Redis does, or
-  // nothing could be reached: three causes, three things to check.
+  // Redis answered and refused (an error reply), a server accepted the connection and did
+  // not answer as Redis does, or nothing could be reached: three causes, three things to
+  // check. Nothing reached and no try failed yet: the host name's lookup or the connection
+  // outlasted a startupTimeout shorter than connectTimeout.
   function whyNot(error: unknown) {
     if (error instanceof ErrorReply)
       return `Redis at ${where} refused the connection: ${error.message.replace(/\.$/, '')}; check the database number, user name and password in REDIS_URL`;
-    if (!failure)
+    if (accepted && !failure)
       return `the server at ${where} accepted the connection but did not answer as Redis does within ${startupTimeout} ms; check that REDIS_URL names a Redis server`;
-    return `cannot reach Redis at ${where} (${reason(error)}); start redis-server, or unset REDIS_URL to keep sessions in SQLite`;
+    const why = failure ? reason(error) : `no connection within ${startupTimeout} ms`;
+    return `cannot reach Redis at ${where} (${why}); start redis-server, or unset REDIS_URL to keep sessions in SQLite`;
   }
 }
 // #endregion connect

@@ -1,3 +1,4 @@
+import dns from 'node:dns';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
@@ -132,10 +133,25 @@ describe('connectRedis', function () {
 
   it('says so when the host in REDIS_URL cannot be found', async () => {
     const url = 'redis://nosuchhost.invalid:6379'; // .invalid: a name that never resolves
-    // A failed lookup is retried, like a refused connection, until startupTimeout; the
-    // lookup itself fails within milliseconds (a resolver answers .invalid at once).
-    const { error } = await timed(() => connectRedis(url, { startupTimeout: 500 }));
+    // A failed lookup is retried, like a refused connection, until startupTimeout. The
+    // lookup itself usually fails within milliseconds, but on a busy machine it has taken
+    // over 500 ms: the test leaves it 1500.
+    const { error } = await timed(() => connectRedis(url, { startupTimeout: 1500 }));
     expect(error?.message).to.equal(cannotReach(url, 'host not found'));
+  });
+
+  it('says that no connection was made when the lookup or the connection outlasts startupTimeout', async () => {
+    // A resolver that never answers, in this process only (net.connect asks dns.lookup).
+    const { lookup } = dns;
+    dns.lookup = (() => {}) as unknown as typeof dns.lookup;
+    try {
+      const url = 'redis://redis.example:6379';
+      const { error, ms } = await timed(() => connectRedis(url, { startupTimeout: 300 }));
+      expect(error?.message).to.equal(cannotReach(url, 'no connection within 300 ms'));
+      expect(ms).to.be.within(300, 2000);
+    } finally {
+      dns.lookup = lookup;
+    }
   });
 
   it('leaves no timer running once connected: a process that quits need not wait for startupTimeout', async () => {
