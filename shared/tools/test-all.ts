@@ -73,6 +73,14 @@ const tasks: Task[] = [
     rank: index === steps.length - 1 ? 1 : steps.length + 1 - index, // the later first
     report: mochaReport(step),
   })),
+  // The repository's own tooling (shared/tools/test: the check before every npm script).
+  {
+    title: 'shared/tools: npm run test:tools',
+    args: ['run', 'test:tools', '--silent'],
+    cwd: root,
+    rank: steps.length + 2,
+    report: mochaReport('tools'),
+  },
   // The capstone's tests fail on its starting point until the learner is done: here they
   // run against its reference solution (steps/capstone/solution).
   {
@@ -153,6 +161,8 @@ const jobs = Math.min(Number(process.env.TEST_JOBS) || availableParallelism(), t
 await Promise.all(Array.from({ length: jobs }, worker));
 
 const { passed, failed, skipped } = totals;
-console.log(`\n(${checks.length} checks, the platform's tests and every step's)`);
+console.log(
+  `\n(${checks.length} checks; the platform's, the tooling's and every step's tests)`,
+);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exitCode = failed === 0 && passed > 0 ? 0 : 1;

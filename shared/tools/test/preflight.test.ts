@@ -1,26 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { expect } from 'chai';
+import { root, stepDirs } from '../npm.ts';
 
 // The repository's one-line check that runs before every npm script
-// (shared/tools/preflight.mjs), tested here, in the first step, since the repository's
-// tooling has no tests of its own.
-function repoRoot(from = fileURLToPath(new URL('..', import.meta.url))): string {
-  if (existsSync(join(from, 'shared', 'tools', 'preflight.mjs'))) return from;
-  if (dirname(from) === from) throw new Error('no shared/tools/preflight.mjs above the step');
-  return repoRoot(dirname(from));
-}
-const root = repoRoot();
+// (shared/tools/preflight.mjs), in the tests of the repository's own tooling
+// (`npm run test:tools`, part of the root's `npm test`).
 
 // Runs a copy of the preflight in a folder with no node_modules, or the real one, on
 // this Node, made to report `version` if given (what an older Node would say).
@@ -81,20 +68,34 @@ describe('shared/tools/preflight.mjs', function () {
     expect(preflight(['--node-only'], { version: '20.20.2' }).status).to.equal(1);
   });
 
-  it("runs first in every npm script, the root's and this step's", () => {
-    const scripts = (file: string) =>
-      Object.entries(JSON.parse(readFileSync(file, 'utf8')).scripts as Record<string, string>);
-    for (const [name, command] of scripts(join(root, 'package.json'))) {
+  it("runs first in every npm script: the root's, the platform's and every step's", async () => {
+    const scripts = (folder: string) =>
+      Object.entries(
+        JSON.parse(readFileSync(join(root, folder, 'package.json'), 'utf8')).scripts as Record<
+          string,
+          string
+        >,
+      );
+    for (const [name, command] of scripts('.')) {
       expect(command, `the root's ${name}`).to.match(
         /^node shared\/tools\/preflight\.mjs( --node-only)? && /,
       );
     }
-    for (const [name, command] of scripts(
-      fileURLToPath(new URL('../package.json', import.meta.url)),
-    )) {
-      expect(command, `this step's ${name}`).to.match(
-        /^node \.\.\/\.\.\/shared\/tools\/preflight\.mjs && /,
+    const folders = [
+      'shared/platform',
+      ...(await stepDirs()).map((step) => `steps/${step}`),
+      'steps/capstone',
+    ];
+    for (const folder of folders) {
+      const script = relative(
+        join(root, folder),
+        join(root, 'shared', 'tools', 'preflight.mjs'),
       );
+      for (const [name, command] of scripts(folder)) {
+        expect(command, `${folder}'s ${name}`).to.satisfy((run: string) =>
+          run.startsWith(`node ${script.replaceAll('\\', '/')} && `),
+        );
+      }
     }
   });
 });
