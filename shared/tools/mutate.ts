@@ -4,8 +4,12 @@
 // (`npm run mutate -- 03 --concurrency 1`). A benchmark, not a test: not part of
 // `npm test`, and a low score never fails it. The settings are in stryker.config.json.
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { root, stepDirs } from './npm.ts';
 
 const stryker = `${root}/node_modules/@stryker-mutator/core/bin/stryker.js`;
@@ -88,27 +92,51 @@ function sourceFiles(stepDir: string, sub = 'src'): string[] {
   );
 }
 
+// Ctrl-C (or SIGTERM) stops the run in progress, and no other starts: Stryker gets the
+// signal (from the terminal, or passed on here), and ends its test runs; once it has,
+// its scratch folder goes (below) and this script ends.
+let running: ChildProcess | undefined;
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    process.exitCode = 130;
+    running?.kill(signal);
+  });
+}
+
 // One Stryker run in the step's folder (its paths in the config are relative to it),
 // with a time limit. The browser tests are skipped: a browser per mutant would be slow.
+// The test runs make their temporary files (test databases, notice files) in a scratch
+// folder of this run's, deleted after it: a test run that Stryker ends on a time-out
+// cannot delete its own. Node's compile cache stays where it was, shared.
 // Resolves with the seconds it took, or null if it failed.
-function mutate(dir: string): Promise<number | null> {
+async function mutate(dir: string): Promise<number | null> {
   const start = performance.now();
   const workers = ['--testRunnerNodeArgs', hook, '--checkerNodeArgs', hook];
   const stepMutate = [...stepPatterns, ...sameAsBefore(dir).map((file) => `!${file}`)];
   const patterns = dir === 'shared/platform' ? platformMutate : stepMutate;
   const only = ['--mutate', patterns.join(',')];
   const args = [hook, stryker, 'run', config, ...workers, ...only, ...extra];
-  const child = spawn(process.execPath, args, {
+  const scratch = await mkdtemp(join(tmpdir(), 'mutate-'));
+  const temporary = { TMPDIR: scratch, TMP: scratch, TEMP: scratch };
+  const compileCache = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
+  const child = (running = spawn(process.execPath, args, {
     cwd: `${root}/${dir}`,
-    env: { ...process.env, SKIP_BROWSER: '1', REQUIRE_BROWSER: undefined },
+    env: {
+      ...compileCache,
+      ...process.env,
+      ...temporary,
+      SKIP_BROWSER: '1',
+      REQUIRE_BROWSER: undefined,
+    },
     stdio: 'inherit',
     timeout: limitMs,
-  });
-  return new Promise((resolve) => {
-    child.on('close', (code) =>
-      resolve(code === 0 ? (performance.now() - start) / 1000 : null),
-    );
-  });
+  }));
+  const [code] = (await once(child, 'close')) as [number | null];
+  running = undefined;
+  await rm(scratch, { recursive: true, force: true, maxRetries: 3 });
+  return code === 0 ? (performance.now() - start) / 1000 : null;
 }
 
 // One line per mutant the tests let live: where it is, and what Stryker changed it to.
@@ -127,11 +155,13 @@ function survivors(files: Report['files']) {
 // mutants out of all those that ran or had no test reaching them (not compile errors).
 const rows: string[][] = [];
 for (const dir of targets) {
+  if (interrupted) break;
   const step = dir.split('/')[1];
   console.log(`\n> ${dir}: stryker run`);
   const reportPath = `${root}/${dir}/${report}`;
   await rm(reportPath, { force: true }); // never read last run's report by mistake
   const seconds = await mutate(dir);
+  if (interrupted) break;
   if (seconds === null) {
     console.log(`${step}: Stryker FAILED`);
     rows.push([step, 'failed']);
