@@ -116,6 +116,35 @@ describe('every response', () => {
   }
 });
 
+describe('what this app adds to every page', () => {
+  it('says which process answered, in X-Served-By', async () => {
+    await app().get('/').expect('X-Served-By', String(process.pid));
+  });
+
+  it('shows the site notice when it has a notice file, and none without', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'notice-'));
+    try {
+      const noticeFile = join(folder, 'notice.txt');
+      await writeFile(noticeFile, 'Closed on Sunday');
+      const withNotice = request(createApp({ ...options, noticeFile }).callback());
+      expect((await withNotice.get('/')).text).to.contain('Closed on Sunday');
+      expect((await app().get('/')).text).not.to.contain('Closed on Sunday');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('over HTTPS only: sends a plain-HTTP page load to the site’s own address, and marks the session cookie Secure', async () => {
+    const secure = { secureCookies: true, trustProxy: true, publicUrl: 'https://shop.example' };
+    const server = request(createApp({ ...options, ...secure }).callback());
+    await server.get('/howdy').expect(308).expect('Location', 'https://shop.example/howdy');
+    const page = await server.get('/howdy').set('X-Forwarded-Proto', 'https').expect(200);
+    expect(page.headers['set-cookie']).to.satisfy((cookies: string[]) =>
+      cookies.every((cookie) => /; secure\b/i.test(cookie)),
+    );
+  });
+});
+
 describe('createApp', () => {
   // Which view object answered each request, and with which ctx.
   function recordViews() {

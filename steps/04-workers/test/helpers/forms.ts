@@ -15,11 +15,3 @@ export async function addItem(visitor: Agent, item: string) {
     .type('form')
     .send({ _csrf: csrfFrom(page), item });
 }
-
-// What a page shows: its flash messages, and the items in its cart.
-export const flashes = (res: Response) =>
-  [...res.text.matchAll(/<p class="flash flash-(\w+)" role="\w+">(.*?)<\/p>/g)].map(
-    ([, queue, text]) => `${queue}: ${text}`,
-  );
-export const cart = (res: Response) =>
-  [...res.text.matchAll(/<li>(.*?)<\/li>/g)].map(([, item]) => item);

@@ -1,7 +1,6 @@
 // Cookie helpers for the tests, written out so you can see exactly what is in a
 // koa-session cookie and how its signature is made.
 import { createHmac } from 'node:crypto';
-import type { Response } from 'supertest';
 import { SESSION_COOKIE } from '../../src/session.ts';
 
 // The cookie's value is the session as JSON, in base64: encoded, not encrypted.
@@ -16,12 +15,3 @@ export const sign = (value: string, key: string, name = SESSION_COOKIE) =>
 // A Cookie request header carrying `value` and its signature made with `key`.
 export const sessionCookie = (value: string, key: string, name = SESSION_COOKIE) =>
   `${name}=${value}; ${name}.sig=${sign(value, key, name)}`;
-
-// The whole Set-Cookie header (value and attributes) a response sends for the session.
-export const sessionSetCookie = (res: Response, name = SESSION_COOKIE) =>
-  ([] as string[])
-    .concat(res.headers['set-cookie'] ?? [])
-    .find((h) => h.startsWith(`${name}=`));
-
-// The count a page shows.
-export const count = (res: Response) => Number(/Count: (\d+)/.exec(res.text)?.[1]);
