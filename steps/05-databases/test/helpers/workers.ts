@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
-import { testFolder } from '@course/platform/testing/sqlite';
+import { sqliteProbe, testFolder } from '@course/platform/testing/sqlite';
 import { startServer } from './server.ts';
 import type { Server } from './server.ts';
 
@@ -13,13 +13,18 @@ import type { Server } from './server.ts';
 // once for all the test files that use it (each process costs a start-up). Its notice
 // file reads "Old notice" until a test changes it. Its database is shared by those
 // files' tests, one after another: a test may count on the difference it makes to the
-// numbers, never on the numbers themselves.
+// numbers, never on the numbers themselves. It runs with the platform's probe of
+// node:sqlite, which says on stderr which of its processes load it.
 let twoWorkers: { server: Server; noticeFile: string } | undefined;
 export function stepWithTwoWorkers() {
   if (!twoWorkers) {
     const noticeFile = join(testFolder(), 'notice.txt');
     writeFileSync(noticeFile, 'Old notice');
-    twoWorkers = { server: startServer({ WORKERS: '2', NOTICE_FILE: noticeFile }), noticeFile };
+    const env = { WORKERS: '2', NOTICE_FILE: noticeFile };
+    twoWorkers = {
+      server: startServer(env, ['--import', sqliteProbe, 'src/server.ts']),
+      noticeFile,
+    };
   }
   return twoWorkers;
 }
