@@ -141,11 +141,14 @@ describe('what this app adds to every page', () => {
     }
   });
 
-  it('over HTTPS only, sends a plain-HTTP page load to the site’s own address', async () => {
+  it('over HTTPS only: sends a plain-HTTP page load to the site’s own address, and marks the session cookie Secure', async () => {
     const secure = { secureCookies: true, trustProxy: true, publicUrl: 'https://shop.example' };
     const server = request(createApp({ ...options, ...secure, db: testDatabase() }).callback());
     await server.get('/howdy').expect(308).expect('Location', 'https://shop.example/howdy');
-    await server.get('/howdy').set('X-Forwarded-Proto', 'https').expect(200);
+    const page = await server.get('/howdy').set('X-Forwarded-Proto', 'https').expect(200);
+    expect(page.headers['set-cookie']).to.satisfy((cookies: string[]) =>
+      cookies.every((cookie) => /; secure\b/i.test(cookie)),
+    );
   });
 });
 
