@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileCache } from '@course/platform/testing/compile-cache';
 import { root, stepDirs } from './npm.ts';
 
 const stryker = `${root}/node_modules/@stryker-mutator/core/bin/stryker.js`;
@@ -120,7 +121,6 @@ async function mutate(dir: string): Promise<number | null> {
   const args = [hook, stryker, 'run', config, ...workers, ...only, ...extra];
   const scratch = await mkdtemp(join(tmpdir(), 'mutate-'));
   const temporary = { TMPDIR: scratch, TMP: scratch, TEMP: scratch };
-  const compileCache = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
   const child = (running = spawn(process.execPath, args, {
     cwd: `${root}/${dir}`,
     env: {

@@ -4,8 +4,8 @@
 // They run side by side, as many at once as the machine has cores, yet each one's output
 // comes out whole and in this order: the first unfinished one's as it comes, each later
 // one's held back until those before it are done.
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { compileCache } from '@course/platform/testing/compile-cache';
 import { npm, root, stepDirs } from './npm.ts';
 
 const checks = ['typecheck', 'lint', 'docs:check', 'docs:transcripts'];
@@ -111,16 +111,13 @@ function startShowing(task: Task) {
   for (const { stream, text } of task.held.splice(0)) stream.write(text);
 }
 
-// Node's compile cache for every process the tasks start (npm, mocha, tsc, eslint, the
-// servers), unless NODE_COMPILE_CACHE names another: each reuses the code the last one
-// compiled, and starts sooner. The folder the tests' servers use
-// (@course/platform/testing/processes); Node keeps one cache a version.
-const compileCache = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
-
 // Runs npm, passing its output on and keeping a copy to read the counts from.
 function run(index: number): Promise<void> {
   const task = tasks[index];
   return new Promise((resolve) => {
+    // Node's compile cache for every process the task starts (npm, mocha, tsc, eslint,
+    // the servers), unless NODE_COMPILE_CACHE names another: each reuses the code the
+    // last one compiled, and starts sooner (one folder for them all, a Node version each).
     const env = {
       ...compileCache,
       ...process.env,

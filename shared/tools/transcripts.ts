@@ -65,6 +65,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { format } from 'node:util';
 import type Koa from 'koa';
 import { baseSettings, sessionKeys } from '@course/platform';
+import { compileCache } from '@course/platform/testing/compile-cache';
 import type { Environment } from '@course/platform';
 import Mocha from 'mocha';
 import { root } from './npm.ts';
@@ -113,9 +114,9 @@ delete process.env.CHROMIUM_PATH;
 delete process.env.REQUIRE_BROWSER;
 process.env.SKIP_BROWSER = '1';
 // Node's compile cache for every program started here, in the folder that the tests'
-// servers use (@course/platform/testing/processes; one cache a Node version): each
-// reuses the compiled code of the last, and starts sooner. Read before TMPDIR changes.
-process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'node-compile-cache');
+// servers use (@course/platform/testing/compile-cache; one cache a Node version): each
+// reuses the compiled code of the last, and starts sooner.
+process.env.NODE_COMPILE_CACHE ??= compileCache.NODE_COMPILE_CACHE;
 // Whatever the commands and servers run here make in the temporary folder (such as
 // page-views' database) goes in the scratch folder, removed when this script ends.
 for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = scratch;

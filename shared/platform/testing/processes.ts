@@ -9,8 +9,8 @@ import type { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { constants, setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { constants, setPriority } from 'node:os';
+import { compileCache } from './compile-cache.ts';
 
 const running = new Set<ChildProcess>();
 const sockets = new Set<Socket>();
@@ -42,11 +42,6 @@ export function whenMatches(
   });
 }
 
-// Node's compile cache (its default folder, unless NODE_COMPILE_CACHE names another):
-// each server process reuses the compiled code of the last, and boots in about two
-// thirds of the time. It changes nothing but the start-up time.
-const compileCache = { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') };
-
 // Starts `node <args>` in `cwd` with PORT=0 (a free port) and `env` on top of this
 // process's environment, less the `cleared` settings a test run may have set for itself.
 // The server leads a process group of its own: with WORKERS, its workers are in it too,
@@ -68,6 +63,9 @@ export function startProcess({
   for (const name of cleared) delete inherited[name];
   const child = spawn(process.execPath, args, {
     cwd,
+    // Node's compile cache (its default folder, unless NODE_COMPILE_CACHE names another):
+    // each server reuses the compiled code of the last, and boots in about two thirds of
+    // the time. It changes nothing but the start-up time.
     env: { ...compileCache, ...inherited, PORT: '0', ...env },
     detached: process.platform !== 'win32',
   });
