@@ -1,8 +1,10 @@
 // A Redis connection for a step's session store: connected at start-up within a deadline,
 // or refused in one line that says why; reconnected in the background after, with its
 // losses logged. Its own entry point, '@course/platform/redis', so that steps without
-// Redis never load the client.
-import { createClient, ErrorReply } from 'redis';
+// Redis never load the client; and it loads the client (node-redis) only when it connects,
+// so that a server of a step with Redis that keeps its sessions elsewhere (no REDIS_URL)
+// does not either: loading it takes longer than the rest of such a server's start-up.
+const nodeRedis = () => import('redis');
 
 // The client connectRedis returns, which a step's store uses.
 export type Redis = Awaited<ReturnType<typeof connectRedis>>;
@@ -39,6 +41,7 @@ export async function connectRedis(
   url: string,
   { startupTimeout = 3000, log = console.error } = {},
 ) {
+  const { createClient, ErrorReply } = await nodeRedis();
   const where = withoutCredentials(url); // for the log
   let accepted = false; // a server has accepted a connection (Redis or not)
   let connected = false; // the first connection has succeeded
@@ -145,7 +148,7 @@ export function withDeadline(timeout: number) {
     try {
       return await Promise.race([command(), deadline]);
     } catch (error) {
-      if (orElse && isWrongType(error)) return orElse();
+      if (orElse && (await isWrongType(error))) return orElse();
       throw new SessionStoreUnavailable(error);
     } finally {
       clearTimeout(timer);
@@ -155,5 +158,6 @@ export function withDeadline(timeout: number) {
 // #endregion deadline
 
 // Redis's answer to a command on a key of another type, such as GET on a list.
-const isWrongType = (error: unknown) =>
-  error instanceof ErrorReply && error.message.startsWith('WRONGTYPE');
+// (Such a reply comes from a client that connectRedis made: node-redis is loaded already.)
+const isWrongType = async (error: unknown) =>
+  error instanceof (await nodeRedis()).ErrorReply && error.message.startsWith('WRONGTYPE');

@@ -5,13 +5,15 @@ import * as redisSource from '../src/redis.ts';
 import * as sqliteSource from '../src/sqlite.ts';
 import { platformDir } from './helpers/server.ts';
 
-// What a fresh Node process resolves while it imports `specifier`: every module name.
-function resolvedBy(specifier: string): string[] {
+// What a fresh Node process resolves while it imports `specifier`, and then runs `then`
+// with the module as `imported`: every module name.
+function resolvedBy(specifier: string, then = ''): string[] {
   const code = `
     import { registerHooks } from 'node:module';
     const seen = [];
     registerHooks({ resolve: (name, context, next) => (seen.push(name), next(name, context)) });
-    await import(${JSON.stringify(specifier)});
+    const imported = await import(${JSON.stringify(specifier)});
+    ${then}
     console.log(JSON.stringify(seen));`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
     cwd: platformDir,
@@ -43,7 +45,8 @@ describe('@course/platform', () => {
 
   // A process that serves nothing (a cluster's primary) or has no database never loads
   // node:sqlite, whose warning Node 22, and 24 before 24.15, print in each process that
-  // does; and a step without Redis never loads its client.
+  // does; and a step without Redis never loads its client, nor does a server that does
+  // not connect to Redis.
   it('loads node:sqlite and redis only through their own entry points', function () {
     this.timeout(20_000);
     const core = resolvedBy('@course/platform');
@@ -51,6 +54,13 @@ describe('@course/platform', () => {
     expect(core).not.to.include('node:sqlite');
     expect(core).not.to.include('redis');
     expect(resolvedBy('@course/platform/sqlite')).to.include('node:sqlite');
-    expect(resolvedBy('@course/platform/redis')).to.include('redis');
+  });
+
+  it('loads the Redis client when connectRedis connects, not as it is imported', function () {
+    this.timeout(20_000);
+    expect(resolvedBy('@course/platform/redis')).not.to.include('redis');
+    // A port where nothing listens: the connection fails, once the client has loaded.
+    const connect = `await imported.connectRedis('redis://127.0.0.1:1', { startupTimeout: 200, log() {} }).catch(() => {});`;
+    expect(resolvedBy('@course/platform/redis', connect)).to.include('redis');
   });
 });
