@@ -24,6 +24,7 @@ describe('the state inspector in a real browser', function () {
     // The redirect's page (the same URL): its message is there, then all of it has loaded.
     await page.getByRole('status').waitFor();
     await page.waitForLoadState('load');
+    expect(await page.locator('#cart li').allTextContents()).to.deep.equal(['<b>x</b>']);
 
     // The values the file holds, where the file holds them.
     const rows = await panelRowsOn(page);
