@@ -22,8 +22,12 @@ import {
 } from './helpers/database.ts';
 import { addItem, cart, csrfFrom } from './helpers/forms.ts';
 import { overlapping } from './helpers/overlapping.ts';
-import { redisOrSkip, startRedis } from '@course/platform/testing/redis';
-import type { RedisServer } from '@course/platform/testing/redis';
+import {
+  redisInstalled,
+  redisOrSkip,
+  sharedRedis,
+  startRedis,
+} from '@course/platform/testing/redis';
 import { cleanUp, startServer } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 import { Visitor, countIn, csrfIn, fresh } from './helpers/workers.ts';
@@ -36,20 +40,24 @@ const app = (options: Partial<AppOptions> = {}) =>
   createApp({ env: 'test', db: testDatabase(), keys: KEYS, ...options }).callback();
 
 // Two "machines": two processes of this step's server on two ports, each with a database
-// file of its own, as two machines would have. They start once for this file, as mocha
-// begins, and boot while other tests run; every server is stopped when all have run.
+// file of its own, as two machines would have; and, where redis-server is installed, two
+// more with the same REDIS_URL (the run's shared redis-server). They start once for this
+// file, as mocha begins, and boot while other tests run; every server is stopped when
+// all have run.
 const machines: Record<string, Server> = {};
-before(() => {
+before(async () => {
   machines.sqliteA = startServer({});
   machines.sqliteB = startServer({});
+  if (!redisInstalled()) return; // the test that needs them says so
+  const { url } = await sharedRedis();
+  machines.redisA = startServer({ REDIS_URL: url });
+  machines.redisB = startServer({ REDIS_URL: url });
 });
 after(cleanUp); // every server this run started, even after a failure
 
 // #region pitfall-1
 describe('step 06, pitfall 1: two machines, one visitor', function () {
   this.timeout(20_000); // real server processes: on a busy machine, a start takes a while
-  let redis: RedisServer | undefined;
-  after(() => redis?.stop());
 
   // A visitor who counts two pages and adds an item on machine A, then goes to B.
   async function visitBoth(a: Server, b: Server) {
@@ -71,10 +79,10 @@ describe('step 06, pitfall 1: two machines, one visitor', function () {
 
   it('this step with REDIS_URL: both machines keep the visitor’s count and cart in one Redis', async function () {
     redisOrSkip(this);
-    redis = await startRedis();
-    const a = startServer({ REDIS_URL: redis.url });
-    const b = startServer({ REDIS_URL: redis.url });
-    expect(await visitBoth(a, b)).to.deep.equal({ count: 3, cart: ['tea'] });
+    expect(await visitBoth(machines.redisA, machines.redisB)).to.deep.equal({
+      count: 3,
+      cart: ['tea'],
+    });
   });
 });
 // #endregion pitfall-1
