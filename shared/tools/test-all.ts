@@ -1,5 +1,7 @@
 // `npm test` at the root: the repository's checks, then every step's own `npm test`,
-// then one closing line that counts them all: `N passed, N failed`.
+// then one closing line that counts them all: `N passed, N failed`. (The guides'
+// transcripts, `npm run docs:transcripts`, are not among them: they run the commands every
+// guide shows, some hundred processes, and CI runs them on their own, .ci/run.)
 //
 // They run side by side, as many at once as the machine has cores, yet each one's output
 // comes out whole and in this order: the first unfinished one's as it comes, each later
@@ -8,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { compileCache } from '@course/platform/testing/compile-cache';
 import { npm, root, stepDirs } from './npm.ts';
 
-const checks = ['typecheck', 'lint', 'docs:check', 'docs:transcripts'];
+const checks = ['typecheck', 'lint', 'docs:check'];
 const steps = await stepDirs();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
@@ -47,8 +49,7 @@ function mochaReport(name: string) {
 
 const tasks: Task[] = [
   ...checks.map((check) => ({
-    // The guides' transcripts take as long as the last step's tests: they start early.
-    rank: check === 'docs:transcripts' ? 2 : steps.length + 2,
+    rank: steps.length + 2,
     title: `npm run ${check}`,
     args: ['run', check, '--silent'],
     cwd: root,
@@ -145,8 +146,8 @@ function run(index: number): Promise<void> {
 
 // A few workers, each taking the next task until none is left. The longest start first,
 // so that none is left running alone at the end: the platform, the last step (the most
-// tests, and a real browser), the guides' transcripts, the other steps, the later first,
-// then the other checks (a few seconds each), in their order.
+// tests, and a real browser), the other steps, the later first, then the other checks (a
+// few seconds each), in their order.
 const order = tasks.map((_, index) => index);
 order.sort((a, b) => tasks[a].rank - tasks[b].rank);
 async function worker() {
