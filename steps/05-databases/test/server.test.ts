@@ -1,27 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { DEV_SESSION_KEY } from '@course/platform';
 import { encodeSession, sessionCookie } from './helpers/cookies.ts';
-import { cleanUp, startServer } from './helpers/server.ts';
+import { SESSION_KEY as KEY, stepWithTwoWorkers } from './helpers/workers.ts';
+import { cleanUp } from './helpers/server.ts';
 import type { Server } from './helpers/server.ts';
 
-// src/server.ts, the real entry point, in a real process: it reads the settings, builds
+// src/server.ts, the real entry point, in real processes: it reads the settings, builds
 // the app and serves it. (Listening, time-outs and shutdown are the platform's, tested in
 // shared/platform; the development key's warning and the refusal without SESSION_KEYS in
-// step 02, and in the platform's settings.) They all start in a root hook, as mocha
-// begins, and boot while the other test files run.
-const KEY = randomBytes(32).toString('base64url');
-const production = { NODE_ENV: 'production', SESSION_KEYS: KEY };
+// step 02, and in the platform's settings; HTTPS behind a proxy in step 04.) The server is
+// the step's shared one (helpers/workers.ts), in production, started as mocha begins.
 let live: Server;
-let behindProxy: Server;
 before(() => {
-  live = startServer(production);
-  behindProxy = startServer({
-    ...production,
-    SECURE_COOKIES: 'true',
-    TRUST_PROXY: 'true',
-    PUBLIC_URL: 'https://shop.example',
-  });
+  live = stepWithTwoWorkers().server; // production, SESSION_KEYS read by each worker
 });
 after(cleanUp); // every server, even after a failure
 
@@ -61,39 +52,5 @@ describe('src/server.ts', function () {
         expect(await count(await fetch(await live.url(), { headers: { cookie } }))).to.equal(1);
       });
     }
-  });
-
-  describe('with SECURE_COOKIES and TRUST_PROXY, behind a TLS-terminating proxy', () => {
-    it('sends the session cookie with the Secure attribute, to a request that came over HTTPS', async () => {
-      const res = await fetch(await behindProxy.url(), {
-        headers: { 'X-Forwarded-Proto': 'https' },
-      });
-      expect(res.status).to.equal(200);
-      expect(sessionSetCookie(res).header).to.match(/;\s*secure\b/i);
-    });
-
-    it('redirects a page load over plain HTTP to the same path at PUBLIC_URL, whatever the Host', async () => {
-      const url = new URL('/howdy?from=test', await behindProxy.url());
-      const res = await fetch(url, {
-        redirect: 'manual',
-        headers: { 'X-Forwarded-Host': 'evil.example' },
-      });
-      expect(res.status).to.equal(308);
-      expect(res.headers.get('location')).to.equal('https://shop.example/howdy?from=test');
-      expect(res.headers.get('cache-control')).to.equal('no-store');
-      expect(res.headers.getSetCookie()).to.deep.equal([]);
-      const head = await fetch(url, { method: 'HEAD', redirect: 'manual' });
-      expect(head.status).to.equal(308);
-    });
-
-    it('refuses anything else over plain HTTP, saying why', async () => {
-      const res = await fetch(await behindProxy.url(), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'item=tea',
-      });
-      expect(res.status).to.equal(403);
-      expect(await res.text()).to.contain('This site works over HTTPS only');
-    });
   });
 });

@@ -1,6 +1,7 @@
 // Requests as the tests of several workers need them: each on a new connection of its
 // own. node:cluster hands out connections, not requests (round-robin on Linux and macOS),
 // so a client that keeps its connection alive, as browsers do, stays with one worker.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -9,18 +10,25 @@ import { sqliteProbe, testFolder } from '@course/platform/testing/sqlite';
 import { startServer } from './server.ts';
 import type { Server } from './server.ts';
 
-// The step's own server with WORKERS=2, a notice file and a database of its own, started
-// once for all the test files that use it (each process costs a start-up). Its notice
-// file reads "Old notice" until a test changes it. Its database is shared by those
-// files' tests, one after another: a test may count on the difference it makes to the
-// numbers, never on the numbers themselves. It runs with the platform's probe of
-// node:sqlite, which says on stderr which of its processes load it.
+// The step's own server with WORKERS=2, in production with SESSION_KEYS (each worker must
+// read them), a notice file and a database of its own, started once for all the test
+// files that use it (each process costs a start-up). Its notice file reads "Old notice"
+// until a test changes it. Its database is shared by those files' tests, one after
+// another: a test may count on the difference it makes to the numbers, never on the
+// numbers themselves. It runs with the platform's probe of node:sqlite, which says on
+// stderr which of its processes load it.
+export const SESSION_KEY = randomBytes(32).toString('base64url');
 let twoWorkers: { server: Server; noticeFile: string } | undefined;
 export function stepWithTwoWorkers() {
   if (!twoWorkers) {
     const noticeFile = join(testFolder(), 'notice.txt');
     writeFileSync(noticeFile, 'Old notice');
-    const env = { WORKERS: '2', NOTICE_FILE: noticeFile };
+    const env = {
+      WORKERS: '2',
+      NODE_ENV: 'production',
+      SESSION_KEYS: SESSION_KEY,
+      NOTICE_FILE: noticeFile,
+    };
     twoWorkers = {
       server: startServer(env, ['--import', sqliteProbe, 'src/server.ts']),
       noticeFile,
