@@ -550,6 +550,9 @@ interface Terminal {
   files: Map<string, Map<string, string>>;
   labels: Map<string, string>; // session ids and CSRF tokens shown: value → <id 1>…
   starts?: Map<string, number>; // the servers whose start-up it shows: which instance
+  // What a command printed that a grep after it found nothing in: said in the report of a
+  // block that does not show what the run prints, which would otherwise show nothing.
+  unmatched: string[];
 }
 
 // curl, for the options the guide uses. Like curl, it keeps cookies only with -b or -c.
@@ -839,7 +842,11 @@ async function command(words: string[], input: string, term: Terminal): Promise<
   if (name === 'sqlite3') return sqlite3(args, term);
   if (name === 'redis-server') return redisServer(args, term.guide);
   if (name === 'redis-cli') return redisCli(args, term.guide);
-  if (name === 'grep') return grep(args, input);
+  if (name === 'grep') {
+    const found = grep(args, input);
+    if (!found) term.unmatched.push(`grep ${args.join(' ')} found nothing in:\n${input}`);
+    return found;
+  }
   if (name === 'node' && args[0] === '-e' && args.length === 2)
     return (await run(['node', ...args], { cwd: join(root, term.dir), env: process.env }))
       .output;
@@ -992,7 +999,7 @@ async function check(file: string) {
     const instance = besides.map((server) => instances.get(`${dir} ${server}`) ?? 0);
     const line = text.slice(0, m.index).split('\n').length;
     const shared = { whole, indent, dir, where, besides, commands, line, body };
-    return { ...shared, instance, starts, output: '' };
+    return { ...shared, instance, starts, output: '', unmatched: [] as string[] };
   });
   const opened = text.match(/^[ \t]*<!-- output: /gm)?.length ?? 0;
   if (opened !== blocks.length)
@@ -1008,6 +1015,7 @@ async function check(file: string) {
         const term: Terminal = {
           ...{ guide, dir: b.dir, servers: [], files: new Map(), labels: new Map() },
           starts: b.starts,
+          unmatched: b.unmatched,
         };
         if (!b.besides.length) term.situation = b.where || undefined;
         // Two servers beside one terminal: two machines, which have a file each.
@@ -1048,7 +1056,8 @@ async function check(file: string) {
         line,
         text:
           `${file}:${line}: the guide shows\n  ${was[at] ?? '(nothing)'}\n` +
-          `but a run prints\n  ${is[at] ?? '(nothing)'}`,
+          `but a run prints\n  ${is[at] ?? '(nothing)'}` +
+          b.unmatched.map((text) => `\n(${text.trimEnd().slice(0, 2000)})`).join(''),
       });
     }
     updated = updated.replace(
