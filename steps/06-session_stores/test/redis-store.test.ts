@@ -365,16 +365,6 @@ before(async () => {
 });
 after(cleanUp);
 
-describe('src/server.ts with a REDIS_URL where no Redis answers', function () {
-  this.timeout(20_000); // a real process: on a busy machine, a start takes a while
-  it('refuses to start: exit code 1, one line on stderr', async () => {
-    const { url, server } = unreachable;
-    const [code] = await server.exited;
-    expect(code).to.equal(1);
-    expect(server.output.stderr).to.equal(`Cannot start: ${cannotReach(url)}\n`);
-  });
-});
-
 // Two servers with REDIS_URL, started as mocha begins so that they boot side by side
 // while the other tests run: one with the run's shared redis-server, and one, with
 // WORKERS=2, with a redis-server of its own that asks for a password. cleanUp() ends
@@ -440,5 +430,15 @@ describe('src/server.ts with REDIS_URL', function () {
       'worker loads node:sqlite',
       'worker loads node:sqlite',
     ]);
+  });
+});
+
+describe('src/server.ts with a REDIS_URL where no Redis answers', function () {
+  this.timeout(20_000); // a real process: on a busy machine, a start takes a while
+  it('refuses to start: exit code 1, one line on stderr', async () => {
+    const { url, server } = unreachable;
+    const [code] = await server.exited;
+    expect(code).to.equal(1);
+    expect(server.output.stderr).to.equal(`Cannot start: ${cannotReach(url)}\n`);
   });
 });
