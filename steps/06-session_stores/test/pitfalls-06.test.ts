@@ -83,10 +83,7 @@ describe('step 06, pitfall 1: two machines, one visitor', function () {
   it('this step with REDIS_URL: both machines keep the visitor’s count and cart in one Redis', async function () {
     redisOrSkip(this);
     const [a, b] = await redisMachines!;
-    expect(await visitBoth(a, b)).to.deep.equal({
-      count: 3,
-      cart: ['tea'],
-    });
+    expect(await visitBoth(a, b)).to.deep.equal({ count: 3, cart: ['tea'] });
   });
 });
 // #endregion pitfall-1
