@@ -3,7 +3,8 @@
 // losses logged. Its own entry point, '@course/platform/redis', so that steps without
 // Redis never load the client; and it loads the client (node-redis) only when it connects,
 // so that a server of a step with Redis that keeps its sessions elsewhere (no REDIS_URL)
-// does not either: loading it takes longer than the rest of such a server's start-up.
+// does not either: loading it is a third of such a server's start-up (step 06's, on
+// Node 24: 230 ms of CPU with it, 155 ms without).
 const nodeRedis = () => import('redis');
 
 // The client connectRedis returns, which a step's store uses.
